@@ -1,0 +1,34 @@
+"""Every key-account addon in this repository is installed and fully translated into zh_CN."""
+
+from pathlib import Path
+
+import polib
+
+from odoo.tests.common import TransactionCase, tagged
+
+REPO = Path(__file__).resolve().parents[1]
+MODULES = sorted(p.parent.name for p in REPO.glob("key_account_*/__manifest__.py"))
+
+
+@tagged("post_install", "-at_install")
+class TestSuiteIntegrity(TransactionCase):
+    def test_every_module_is_installed(self):
+        self.assertTrue(MODULES, "no key_account_* addon found next to tests/")
+        installed = (
+            self.env["ir.module.module"]
+            .search([("name", "in", MODULES), ("state", "=", "installed")])
+            .mapped("name")
+        )
+        self.assertEqual(sorted(installed), MODULES)
+
+    def test_zh_cn_catalogs_are_complete(self):
+        for module in MODULES:
+            with self.subTest(module=module):
+                i18n = REPO / module / "i18n"
+                pot = polib.pofile(str(i18n / f"{module}.pot"))
+                po = polib.pofile(str(i18n / "zh_CN.po"))
+                translated = {e.msgid for e in po if e.msgstr and not e.obsolete}
+                missing = sorted(e.msgid for e in pot if e.msgid not in translated)
+                self.assertFalse(
+                    missing, f"{module}: zh_CN.po lacks {len(missing)}: {missing[:5]}"
+                )
