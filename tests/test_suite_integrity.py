@@ -1,4 +1,4 @@
-"""Every key-account addon in this repository is installed and fully translated into zh_CN."""
+"""Every key-account addon here is installed and fully translated into zh_CN."""
 
 from pathlib import Path
 
