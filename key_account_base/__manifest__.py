@@ -20,7 +20,7 @@
         "wizards/key_account_reject_wizard_views.xml",
         "views/key_account_menus.xml",
     ],
-    "demo": [],
+    "demo": ["demo/res_partner_demo.xml"],
     "installable": True,
     "application": True,
 }

@@ -238,8 +238,8 @@ class ResPartner(models.Model):
         except stdnum_exceptions.ValidationError:
             return self.env._(
                 "The unified social credit code %(code)s of %(partner)s contains "
-                "invalid characters: it has 18 digits and upper-case letters "
-                "(without I, O, S, V, Z).",
+                "invalid characters: its first 8 characters are digits, the "
+                "others digits or upper-case letters except I, O, S, V and Z.",
                 code=value,
                 partner=self.display_name,
             )
@@ -294,28 +294,40 @@ class ResPartner(models.Model):
 
     @api.constrains("key_account_code", "company_id")
     def _check_key_account_code_unique(self):
+        """Explain a duplicate customer code before the unique index refuses it.
+
+        Reads the other partners with plain SQL: a ``search`` would flush the
+        pending duplicate and hit the index first, with a raw database error.
+        """
         partners = self.filtered("key_account_code")
         if not partners:
             return
-        others = self.with_context(active_test=False).search(
-            [("key_account_code", "in", partners.mapped("key_account_code"))]
+        self.env.cr.execute(
+            """
+            SELECT id, key_account_code, COALESCE(company_id, 0)
+              FROM res_partner
+             WHERE key_account_code IN %s AND id NOT IN %s
+            """,
+            (tuple(set(partners.mapped("key_account_code"))), tuple(partners.ids)),
         )
+        holders = {
+            (code, company): pid for pid, code, company in self.env.cr.fetchall()
+        }
         for partner in partners:
-            clash = others.filtered(
-                lambda o, p=partner: (
-                    o != p
-                    and o.key_account_code == p.key_account_code
-                    and o.company_id == p.company_id
-                )
-            )
-            if clash:
+            key = (partner.key_account_code, partner.company_id.id or 0)
+            other = self.browse(holders.get(key))
+            if not other:
+                other = (partners - partner).filtered(
+                    lambda p, key=key: (p.key_account_code, p.company_id.id or 0) == key
+                )[:1]
+            if other:
                 raise ValidationError(
                     self.env._(
                         "The customer code %(code)s of %(partner)s is already "
                         "used by %(other)s in the same company.",
                         code=partner.key_account_code,
                         partner=partner.display_name,
-                        other=clash[0].display_name,
+                        other=other.sudo().display_name,
                     )
                 )
 
@@ -447,7 +459,9 @@ class ResPartner(models.Model):
                         new=labels.get(new_state, new_state),
                     )
                 )
-        if new_state == "submitted":
+        if new_state in ("submitted", "approved"):
+            # The reviewer's checks hold on approval and reinstatement too:
+            # the data may have changed since it was submitted.
             self._key_account_check_submission()
         if new_state == "rejected" and not vals.get("key_account_reject_reason"):
             missing = self.filtered(lambda p: not p.key_account_reject_reason)
@@ -462,12 +476,12 @@ class ResPartner(models.Model):
     def _key_account_missing_data(self):
         """Return the labels of the data a reviewer needs and ``self`` lacks."""
         self.ensure_one()
-        fields_def = self._fields
-        missing = []
-
-        def label(name):
-            return fields_def[name]._description_string(self.env)
-
+        labels = {
+            "name": self.env._("Company Name"),
+            "company_registry": self.env._("Unified Social Credit Code"),
+            "bank_ids": self.env._("Bank Account"),
+            "vat": self.env._("Tax ID"),
+        }
         required = [
             "name",
             "company_registry",
@@ -478,9 +492,12 @@ class ResPartner(models.Model):
         ]
         if self.key_account_invoice_type == "vat_special":
             required += ["vat", "bank_ids", "phone", "street"]
+        missing = []
         for name in required:
             if not self[name]:
-                missing.append(label(name))
+                missing.append(
+                    labels.get(name) or self._fields[name]._description_string(self.env)
+                )
         return missing
 
     def _key_account_check_submission(self):
@@ -521,7 +538,8 @@ class ResPartner(models.Model):
         if problems:
             raise UserError(
                 self.env._(
-                    "The key account cannot be submitted for review:\n%(problems)s",
+                    "The key account data is not ready for review, correct it "
+                    "first:\n%(problems)s",
                     problems="\n".join(f"- {p}" for p in problems),
                 )
             )

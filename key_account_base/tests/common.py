@@ -1,5 +1,6 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import contextlib
 import itertools
 
 from stdnum.cn import uscc
@@ -60,6 +61,15 @@ class KeyAccountBaseCommon(TransactionCase):
             company_id=cls.company.id,
             company_ids=[Command.set(cls.company.ids)],
         )
+
+    @contextlib.contextmanager
+    def assertRaisesMessage(self, exception, *fragments):
+        """``assertRaises`` (rolled back to a savepoint, unlike unittest's
+        ``assertRaisesRegex``) checking that the message holds ``fragments``."""
+        with self.assertRaises(exception) as ctx:
+            yield ctx
+        for fragment in fragments:
+            self.assertIn(fragment, str(ctx.exception))
 
     @classmethod
     def _next_uscc(cls):

@@ -1,0 +1,206 @@
+# Copyright 2026 Key Account Management Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form
+
+from .common import KeyAccountBaseCommon
+
+
+class TestKeyAccountOnboarding(KeyAccountBaseCommon):
+    def _draft(self, name="Onboarding Customer", **vals):
+        partner = self._create_key_account(name=name, approved=False, **vals)
+        return partner.with_user(self.ka_user)
+
+    def _messages(self, partner):
+        return partner.sudo().message_ids.mapped("body")
+
+    def _reject(self, partner, reason):
+        action = partner.with_user(self.ka_manager).action_key_account_reject()
+        self.assertEqual(action["res_model"], "key.account.reject.wizard")
+        wizard_form = Form(
+            self.env[action["res_model"]]
+            .with_user(self.ka_manager)
+            .with_context(**action["context"])
+        )
+        wizard_form.reason = reason
+        wizard_form.save().action_reject()
+
+    def test_submit_approve(self):
+        partner = self._draft()
+        self.assertEqual(partner.key_account_state, "draft")
+        partner.action_key_account_submit()
+        self.assertEqual(partner.key_account_state, "submitted")
+        self.assertTrue(
+            any("submitted for review" in body for body in self._messages(partner))
+        )
+        partner.with_user(self.ka_manager).action_key_account_approve()
+        self.assertEqual(partner.key_account_state, "approved")
+        self.assertTrue(any("approved" in body for body in self._messages(partner)))
+
+    def test_reject_with_reason_then_resubmit(self):
+        partner = self._draft()
+        partner.action_key_account_submit()
+        self._reject(partner, "Business licence scan is unreadable")
+        self.assertEqual(partner.key_account_state, "rejected")
+        self.assertEqual(
+            partner.key_account_reject_reason, "Business licence scan is unreadable"
+        )
+        self.assertTrue(
+            any(
+                "Business licence scan is unreadable" in b
+                for b in self._messages(partner)
+            )
+        )
+        partner.action_key_account_reset_draft()
+        self.assertEqual(partner.key_account_state, "draft")
+        partner.action_key_account_submit()
+        partner.with_user(self.ka_manager).action_key_account_approve()
+        self.assertEqual(partner.key_account_state, "approved")
+        self.assertFalse(partner.key_account_reject_reason)
+
+    def test_submitted_back_to_draft(self):
+        partner = self._draft()
+        partner.action_key_account_submit()
+        partner.action_key_account_reset_draft()
+        self.assertEqual(partner.key_account_state, "draft")
+
+    def test_suspend_and_reinstate(self):
+        partner = self._create_key_account(name="Suspended Customer")
+        manager_partner = partner.with_user(self.ka_manager)
+        manager_partner.action_key_account_suspend()
+        self.assertEqual(partner.key_account_state, "suspended")
+        self.assertTrue(any("suspended" in body for body in self._messages(partner)))
+        self.assertNotIn(
+            partner,
+            self.env["res.partner"].search(
+                [("is_key_account", "=", True), ("key_account_state", "=", "approved")]
+            ),
+        )
+        manager_partner.action_key_account_reinstate()
+        self.assertEqual(partner.key_account_state, "approved")
+        self.assertTrue(any("reinstated" in body for body in self._messages(partner)))
+
+    def test_user_cannot_approve_reject_suspend(self):
+        partner = self._draft()
+        partner.action_key_account_submit()
+        with self.assertRaisesMessage(AccessError, "Only a Key Account Manager"):
+            partner.action_key_account_approve()
+        with self.assertRaisesMessage(AccessError, "Only a Key Account Manager"):
+            partner.action_key_account_reject()
+        with self.assertRaisesMessage(AccessError, "Only a Key Account Manager"):
+            partner._key_account_reject("No reason to be here")
+        with self.assertRaises(AccessError):
+            self.env["key.account.reject.wizard"].with_user(self.ka_user).create(
+                {"partner_ids": partner.ids, "reason": "Not allowed"}
+            )
+        self.assertEqual(partner.key_account_state, "submitted")
+        approved = self._create_key_account(name="Approved Customer")
+        with self.assertRaisesMessage(AccessError, "Only a Key Account Manager"):
+            approved.with_user(self.ka_user).action_key_account_suspend()
+        self.assertEqual(approved.key_account_state, "approved")
+
+    def test_user_cannot_write_state_directly(self):
+        partner = self._draft()
+        partner.action_key_account_submit()
+        with self.assertRaisesMessage(AccessError, "Only a Key Account Manager"):
+            partner.write({"key_account_state": "approved"})
+        with self.assertRaisesMessage(AccessError, "Only a Key Account Manager"):
+            self.env["res.partner"].with_user(self.ka_user).create(
+                self._key_account_vals("Sneaky", key_account_state="approved")
+            )
+        self.assertEqual(partner.key_account_state, "submitted")
+
+    def test_refused_transitions(self):
+        partner = self._draft().with_user(self.ka_manager)
+        with self.assertRaisesMessage(UserError, "cannot go from Draft to Approved"):
+            partner.action_key_account_approve()
+        with self.assertRaisesMessage(UserError, "cannot go from Draft to Suspended"):
+            partner.action_key_account_suspend()
+        approved = self._create_key_account(name="Approved").with_user(self.ka_manager)
+        with self.assertRaisesMessage(UserError, "cannot go from Approved to Draft"):
+            approved.action_key_account_reset_draft()
+        self.assertEqual(partner.key_account_state, "draft")
+        self.assertEqual(approved.key_account_state, "approved")
+
+    def test_reject_requires_reason(self):
+        partner = self._draft()
+        partner.action_key_account_submit()
+        manager_partner = partner.with_user(self.ka_manager)
+        with self.assertRaisesMessage(UserError, "reason for rejecting"):
+            manager_partner._key_account_reject("   ")
+        with self.assertRaisesMessage(UserError, "reason for rejecting"):
+            manager_partner.write({"key_account_state": "rejected"})
+        wizard_form = Form(
+            self.env["key.account.reject.wizard"]
+            .with_user(self.ka_manager)
+            .with_context(default_partner_ids=partner.ids)
+        )
+        with self.assertRaises(AssertionError):
+            wizard_form.save()  # reason is required
+        self.assertEqual(partner.key_account_state, "submitted")
+
+    def test_submit_incomplete_data_lists_missing(self):
+        partner = self._draft(
+            name="Incomplete Co",
+            company_registry=False,
+            key_account_legal_representative=False,
+            city=False,
+            vat=False,
+            phone=False,
+            bank_ids=False,
+        )
+        with self.assertRaises(UserError) as ctx:
+            partner.action_key_account_submit()
+        message = str(ctx.exception)
+        self.assertIn("Incomplete Co", message)
+        for label in (
+            "Unified Social Credit Code",
+            "Legal Representative",
+            "City",
+            "Tax ID",
+            "Bank Account",
+            "Phone",
+        ):
+            self.assertIn(label, message)
+        self.assertNotIn("Street", message)
+        self.assertNotIn("Invoice Type", message)
+        self.assertEqual(partner.key_account_state, "draft")
+
+    def test_submit_ordinary_invoice_needs_less(self):
+        partner = self._draft(
+            name="Ordinary Co",
+            key_account_invoice_type="vat_ordinary",
+            vat=False,
+            bank_ids=False,
+            phone=False,
+            street=False,
+        )
+        # the invoice title defaults to the company name
+        self.assertEqual(partner.key_account_invoice_title, "Ordinary Co")
+        partner.action_key_account_submit()
+        self.assertEqual(partner.key_account_state, "submitted")
+        partner.key_account_invoice_type = False
+        with self.assertRaisesMessage(UserError, "Invoice Type"):
+            partner.with_user(self.ka_manager).action_key_account_approve()
+
+    def test_submit_checks_credit_code(self):
+        partner = self._draft(name="Code Check Co")
+        # bypass the constraint to simulate data imported before validation
+        self.env.cr.execute(
+            "UPDATE res_partner SET company_registry = %s WHERE id = %s",
+            ("91110105MA01C7K2X0", partner.id),
+        )
+        partner.invalidate_recordset(["company_registry"])
+        with self.assertRaisesMessage(UserError, "wrong check digit"):
+            partner.action_key_account_submit()
+
+    def test_submit_checks_duplicate(self):
+        first = self._create_key_account(name="Original Holder")
+        partner = self._draft(name="Late Duplicate")
+        self.env.cr.execute(
+            "UPDATE res_partner SET company_registry = %s WHERE id = %s",
+            (first.company_registry, partner.id),
+        )
+        partner.invalidate_recordset(["company_registry"])
+        with self.assertRaisesMessage(UserError, "Original Holder"):
+            partner.action_key_account_submit()
