@@ -195,7 +195,7 @@ cmd_test() {
   say "cross-module suite: pytest-odoo on tests/ against '$TEST_DB'"
   set +e
   "$PY" -m pytest tests -p no:cacheprovider --odoo-config="$CONF" --odoo-database="$TEST_DB" \
-    --odoo-log-level=warn 2>&1 | tee "$plog"
+    --odoo-log-level=warn --odoo-extra=test-enable 2>&1 | tee "$plog"
   prc=${PIPESTATUS[0]}
   set -e
   [ "$prc" = 5 ] && say "pytest collected no test"

@@ -25,6 +25,10 @@ class TestSuiteIntegrity(TransactionCase):
         for module in MODULES:
             with self.subTest(module=module):
                 i18n = REPO / module / "i18n"
+                for name in (f"{module}.pot", "zh_CN.po"):
+                    self.assertTrue(
+                        (i18n / name).is_file(), f"{module}: no i18n/{name}"
+                    )
                 pot = polib.pofile(str(i18n / f"{module}.pot"))
                 po = polib.pofile(str(i18n / "zh_CN.po"))
                 translated = {e.msgid for e in po if e.msgstr and not e.obsolete}
