@@ -21,6 +21,8 @@
         "views/key_account_menus.xml",
     ],
     "demo": ["demo/res_partner_demo.xml"],
-    "installable": True,
+    "assets": {
+        "web.assets_tests": ["key_account_base/static/tests/tours/*.js"],
+    },
     "application": True,
 }

@@ -82,12 +82,10 @@ class ResPartner(models.Model):
             ("b", "Tier B"),
             ("c", "Tier C"),
         ],
-        string="Tier",
         tracking=True,
     )
     key_account_currency_id = fields.Many2one(
         comodel_name="res.currency",
-        string="Key Account Currency",
         compute="_compute_key_account_currency_id",
     )
     key_account_budget = fields.Monetary(
@@ -133,15 +131,16 @@ class ResPartner(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # One unique index, partners without company included (NULL company
         # ids would escape a plain UNIQUE(key_account_code, company_id)).
         tools.create_unique_index(
-            self._cr,
+            self.env.cr,
             "res_partner_key_account_code_company_uniq",
             self._table,
             ["key_account_code", "COALESCE(company_id, 0)"],
         )
+        return res
 
     # ------------------------------------------------------------------
     # Computes
@@ -375,6 +374,8 @@ class ResPartner(models.Model):
     def write(self, vals):
         if "key_account_state" in vals:
             self._key_account_check_state_change(vals)
+        if "is_key_account" in vals and not vals["is_key_account"]:
+            self._key_account_check_unflag()
         if vals.get("company_registry"):
             key_accounts = (
                 self if vals.get("is_key_account") else self.filtered("is_key_account")
@@ -403,6 +404,25 @@ class ResPartner(models.Model):
                 lambda p: not p.key_account_code
             )._key_account_assign_code()
         return result
+
+    def _key_account_check_unflag(self):
+        """Only a manager removes a reviewed customer from the key accounts."""
+        if self._key_account_is_manager():
+            return
+        reviewed = self.filtered(
+            lambda p: (
+                p.is_key_account
+                and p.key_account_state in ("submitted", "approved", "suspended")
+            )
+        )
+        if reviewed:
+            raise AccessError(
+                self.env._(
+                    "Only a Key Account Manager can remove %(partners)s from the "
+                    "key accounts once submitted for review.",
+                    partners=", ".join(reviewed.mapped("display_name")),
+                )
+            )
 
     def _key_account_assign_code(self):
         for partner in self:

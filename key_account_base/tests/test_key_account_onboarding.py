@@ -110,6 +110,17 @@ class TestKeyAccountOnboarding(KeyAccountBaseCommon):
             )
         self.assertEqual(partner.key_account_state, "submitted")
 
+    def test_user_cannot_unflag_reviewed_key_account(self):
+        approved = self._create_key_account(name="Flagged Customer")
+        with self.assertRaisesMessage(AccessError, "Flagged Customer"):
+            approved.with_user(self.ka_user).is_key_account = False
+        self.assertTrue(approved.is_key_account)
+        draft = self._draft(name="Draft Flag")
+        draft.is_key_account = False
+        self.assertFalse(draft.is_key_account)
+        approved.with_user(self.ka_manager).is_key_account = False
+        self.assertFalse(approved.is_key_account)
+
     def test_refused_transitions(self):
         partner = self._draft().with_user(self.ka_manager)
         with self.assertRaisesMessage(UserError, "cannot go from Draft to Approved"):
