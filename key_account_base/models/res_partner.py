@@ -1,5 +1,7 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
+
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.cn import uscc
 
@@ -13,6 +15,8 @@ KEY_ACCOUNT_STATES = [
     ("rejected", "Rejected"),
     ("suspended", "Suspended"),
 ]
+
+KEY_ACCOUNT_SEQUENCE_CODE = "key_account.customer_code"
 
 # (from, to) -> needs the Key Account Manager group
 KEY_ACCOUNT_TRANSITIONS = {
@@ -365,11 +369,23 @@ class ResPartner(models.Model):
                 )
             if "company_id" not in vals and not vals.get("parent_id"):
                 vals["company_id"] = self.env.company.id
-        partners = super().create(vals_list)
-        partners.filtered(
-            lambda p: p.is_key_account and not p.key_account_code
-        )._key_account_assign_code()
-        return partners
+        self._key_account_prepare_codes(vals_list)
+        return super().create(vals_list)
+
+    @api.model
+    def _key_account_prepare_codes(self, vals_list):
+        """Put a customer code in the values of each new key account, one
+        sequence query per company for the whole batch."""
+        by_company = defaultdict(list)
+        for vals in vals_list:
+            if vals.get("is_key_account") and not vals.get("key_account_code"):
+                by_company[vals.get("company_id") or self.env.company.id].append(vals)
+        for company_id, company_vals in by_company.items():
+            codes = self._key_account_next_codes(
+                self.env["res.company"].browse(company_id), len(company_vals)
+            )
+            for vals, code in zip(company_vals, codes, strict=True):
+                vals["key_account_code"] = code
 
     def write(self, vals):
         if "key_account_state" in vals:
@@ -424,13 +440,52 @@ class ResPartner(models.Model):
                 )
             )
 
-    def _key_account_assign_code(self):
-        for partner in self:
-            partner.key_account_code = (
-                self.env["ir.sequence"]
-                .with_company(partner.company_id or self.env.company)
-                .next_by_code("key_account.customer_code")
+    @api.model
+    def _key_account_next_codes(self, company, count):
+        """Return ``count`` new customer codes of ``company``'s sequence (a
+        company-specific sequence wins over the shared one)."""
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", KEY_ACCOUNT_SEQUENCE_CODE),
+                    ("company_id", "in", [company.id, False]),
+                ],
+                order="company_id",
+                limit=1,
             )
+        )
+        if not sequence:
+            raise UserError(
+                self.env._(
+                    "No customer code sequence (code %(code)s) exists for "
+                    "%(company)s: create one under Key Accounts > Configuration.",
+                    code=KEY_ACCOUNT_SEQUENCE_CODE,
+                    company=company.display_name,
+                )
+            )
+        sequence = sequence.with_company(company)
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            return [sequence._next() for _i in range(count)]
+        # Standard sequences draw every number in one query.
+        self.env.cr.execute(
+            "SELECT nextval(%s) FROM generate_series(1, %s)",
+            (f"ir_sequence_{sequence.id:03d}", count),
+        )
+        prefix, suffix = sequence._get_prefix_suffix()
+        return [
+            f"{prefix}{number:0{sequence.padding}d}{suffix}"
+            for (number,) in self.env.cr.fetchall()
+        ]
+
+    def _key_account_assign_code(self):
+        for company, partners in self.grouped(
+            lambda p: p.company_id or self.env.company
+        ).items():
+            codes = self._key_account_next_codes(company, len(partners))
+            for partner, code in zip(partners, codes, strict=True):
+                partner.key_account_code = code
 
     # ------------------------------------------------------------------
     # Onboarding review

@@ -70,3 +70,36 @@ class TestKeyAccountCode(KeyAccountBaseCommon):
         copy = partner.copy({"company_registry": False})
         self.assertNotEqual(copy.key_account_code, partner.key_account_code)
         self.assertFalse(copy.is_key_account)
+
+    def _create_queries(self, vals_list):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        start = self.env.cr.sql_log_count
+        self.env["res.partner"].create(vals_list)
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - start
+
+    def test_batch_create_queries_do_not_grow_per_key_account(self):
+        """Creating key accounts in batch costs no more queries per record than
+        creating plain companies (codes drawn in one query, checks batched)."""
+
+        def plain(count, tag):
+            return [
+                {"name": f"Plain {tag} {i}", "is_company": True} for i in range(count)
+            ]
+
+        def key_accounts(count, tag):
+            return [
+                self._key_account_vals(f"KA {tag} {i}", bank_ids=False)
+                for i in range(count)
+            ]
+
+        for make in (plain, key_accounts):  # warm the caches
+            self._create_queries(make(2, "warm-up"))
+        plain_growth = self._create_queries(plain(25, "b")) - self._create_queries(
+            plain(5, "a")
+        )
+        key_account_growth = self._create_queries(
+            key_accounts(25, "b")
+        ) - self._create_queries(key_accounts(5, "a"))
+        self.assertLessEqual(key_account_growth, plain_growth + 2)
