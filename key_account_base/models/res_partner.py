@@ -356,7 +356,6 @@ class ResPartner(models.Model):
             if not vals.get("is_key_account"):
                 continue
             self._key_account_prepare_vals(vals)
-            vals.setdefault("key_account_state", "draft")
             if not vals.get("key_account_state"):
                 vals["key_account_state"] = "draft"
             if vals["key_account_state"] != "draft" and not manager:
@@ -409,17 +408,21 @@ class ResPartner(models.Model):
             new_key_accounts = self.browse()
         result = super().write(vals)
         if new_key_accounts:
-            for partner in new_key_accounts:
-                normalized = self._key_account_normalize_uscc(partner.company_registry)
-                if normalized != partner.company_registry:
-                    partner.company_registry = normalized
-            new_key_accounts.filtered(
-                lambda p: not p.key_account_state
-            ).key_account_state = "draft"
-            new_key_accounts.filtered(
-                lambda p: not p.key_account_code
-            )._key_account_assign_code()
+            new_key_accounts._key_account_init_existing()
         return result
+
+    def _key_account_init_existing(self):
+        """Complete existing partners that just became key accounts: the
+        normalised credit code, draft status, company and customer code."""
+        for partner in self:
+            normalized = self._key_account_normalize_uscc(partner.company_registry)
+            if normalized != partner.company_registry:
+                partner.company_registry = normalized
+        self.filtered(lambda p: not p.key_account_state).key_account_state = "draft"
+        self.filtered(
+            lambda p: not p.company_id and not p.parent_id
+        ).company_id = self.env.company
+        self.filtered(lambda p: not p.key_account_code)._key_account_assign_code()
 
     def _key_account_check_unflag(self):
         """Only a manager removes a reviewed customer from the key accounts."""
@@ -505,7 +508,7 @@ class ResPartner(models.Model):
         manager = self._key_account_is_manager()
         for partner in self:
             old_state = partner.key_account_state
-            if old_state == new_state:
+            if (old_state or "draft") == new_state:
                 continue
             if not partner.is_key_account and not vals.get("is_key_account"):
                 raise UserError(

@@ -121,6 +121,15 @@ class TestKeyAccountOnboarding(KeyAccountBaseCommon):
         approved.with_user(self.ka_manager).is_key_account = False
         self.assertFalse(approved.is_key_account)
 
+    def test_user_turns_existing_company_into_key_account(self):
+        company = self.env["res.partner"].create(
+            {"name": "Existing Company", "is_company": True}
+        )
+        company.with_user(self.ka_user).write({"is_key_account": True})
+        self.assertEqual(company.key_account_state, "draft")
+        self.assertEqual(company.company_id, self.company)
+        self.assertTrue(company.key_account_code)
+
     def test_refused_transitions(self):
         partner = self._draft().with_user(self.ka_manager)
         with self.assertRaisesMessage(UserError, "cannot go from Draft to Approved"):
