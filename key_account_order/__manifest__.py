@@ -1,0 +1,22 @@
+# Copyright 2026 Key Account Management Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+{
+    "name": "Key Account Orders",
+    "summary": "Multi-recipient orders: one sale line allocated over thousands of "
+    "recipients, one delivery per recipient, department or branch",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "license": "LGPL-3",
+    "author": "Key Account Management Authors",
+    "website": "https://github.com/key-account-management/key-account-management",
+    "depends": ["key_account_base", "sale_stock"],
+    "data": [
+        "security/key_account_order_security.xml",
+        "security/ir.model.access.csv",
+        "views/key_account_allocation_views.xml",
+        "views/sale_order_views.xml",
+        "views/res_partner_views.xml",
+        "views/stock_picking_views.xml",
+        "views/key_account_order_menus.xml",
+    ],
+}
