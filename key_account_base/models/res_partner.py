@@ -32,6 +32,16 @@ KEY_ACCOUNT_TRANSITIONS = {
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+    # base's list plus the customer code: "KA00001" finds the key account in
+    # every partner field (sale orders, contracts, ...)
+    _rec_names_search = (
+        "complete_name",
+        "email",
+        "ref",
+        "vat",
+        "company_registry",
+        "key_account_code",
+    )
 
     # Identity
     is_key_account = fields.Boolean(

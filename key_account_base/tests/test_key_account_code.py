@@ -65,6 +65,11 @@ class TestKeyAccountCode(KeyAccountBaseCommon):
         self.assertEqual(partner_b.key_account_code, "KB0001")
         self.assertTrue(partner_a.key_account_code.startswith("KA"))
 
+    def test_name_search_by_code(self):
+        partner = self._create_key_account(name="Searchable Customer")
+        found = self.env["res.partner"].name_search(partner.key_account_code)
+        self.assertEqual([row[0] for row in found], partner.ids)
+
     def test_code_not_copied(self):
         partner = self._create_key_account(name="Original")
         copy = partner.copy({"company_registry": False})
