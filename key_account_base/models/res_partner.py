@@ -401,6 +401,8 @@ class ResPartner(models.Model):
             self._key_account_check_state_change(vals)
         if "is_key_account" in vals and not vals["is_key_account"]:
             self._key_account_check_unflag()
+        if "company_registry" in vals:
+            self._key_account_check_reviewed_code(vals["company_registry"])
         if vals.get("company_registry"):
             key_accounts = (
                 self if vals.get("is_key_account") else self.filtered("is_key_account")
@@ -433,6 +435,29 @@ class ResPartner(models.Model):
             lambda p: not p.company_id and not p.parent_id
         ).company_id = self.env.company
         self.filtered(lambda p: not p.key_account_code)._key_account_assign_code()
+
+    def _key_account_check_reviewed_code(self, new_code):
+        """The credit code a manager reviewed changes only through a manager
+        (or back in draft)."""
+        if self._key_account_is_manager():
+            return
+        new_code = self._key_account_normalize_uscc(new_code) or False
+        reviewed = self.filtered(
+            lambda p: (
+                p.is_key_account
+                and p.key_account_state in ("submitted", "approved", "suspended")
+                and (p.company_registry or False) != new_code
+            )
+        )
+        if reviewed:
+            raise AccessError(
+                self.env._(
+                    "The unified social credit code of %(partners)s has been "
+                    "submitted for review: set the key account back to draft or ask "
+                    "a Key Account Manager to change it.",
+                    partners=", ".join(reviewed.mapped("display_name")),
+                )
+            )
 
     def _key_account_check_unflag(self):
         """Only a manager removes a reviewed customer from the key accounts."""

@@ -130,6 +130,22 @@ class TestKeyAccountOnboarding(KeyAccountBaseCommon):
         self.assertEqual(company.company_id, self.company)
         self.assertTrue(company.key_account_code)
 
+    def test_reviewed_credit_code_locked_for_users(self):
+        approved = self._create_key_account(name="Locked Code Co")
+        code = approved.company_registry
+        other_code = self._next_uscc()
+        with self.assertRaisesMessage(AccessError, "Locked Code Co"):
+            approved.with_user(self.ka_user).company_registry = other_code
+        self.assertEqual(approved.company_registry, code)
+        # same code, other spelling: no change, allowed
+        approved.with_user(self.ka_user).company_registry = code.lower()
+        self.assertEqual(approved.company_registry, code)
+        approved.with_user(self.ka_manager).company_registry = other_code
+        self.assertEqual(approved.company_registry, other_code)
+        draft = self._draft(name="Draft Code Co")
+        draft.company_registry = code
+        self.assertEqual(draft.company_registry, code)
+
     def test_refused_transitions(self):
         partner = self._draft().with_user(self.ka_manager)
         with self.assertRaisesMessage(UserError, "cannot go from Draft to Approved"):
