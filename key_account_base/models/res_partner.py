@@ -173,6 +173,7 @@ class ResPartner(models.Model):
                 partner.key_account_invoice_title = partner.name
 
     @api.depends(
+        "is_key_account",
         "key_account_invoice_title",
         "name",
         "vat",
@@ -182,8 +183,9 @@ class ResPartner(models.Model):
         "state_id",
         "zip",
         "phone",
+        "bank_ids",
         "bank_ids.acc_number",
-        "bank_ids.bank_id",
+        "bank_ids.bank_id.name",
     )
     def _compute_key_account_invoice_details(self):
         for partner in self:

@@ -55,14 +55,18 @@ class TestKeyAccountCode(KeyAccountBaseCommon):
                 "code": "key_account.customer_code",
                 "prefix": "KB",
                 "padding": 4,
+                "implementation": "no_gap",
                 "company_id": self.company_b.id,
             }
         )
-        partner_b = self._create_key_account(
-            name="Company B Customer", company_id=self.company_b.id
+        partners_b = self.env["res.partner"].create(
+            [
+                self._key_account_vals(f"Company B Customer {i}", company_id=cid)
+                for i, cid in enumerate([self.company_b.id] * 2)
+            ]
         )
         partner_a = self._create_key_account(name="Company A Customer")
-        self.assertEqual(partner_b.key_account_code, "KB0001")
+        self.assertEqual(partners_b.mapped("key_account_code"), ["KB0001", "KB0002"])
         self.assertTrue(partner_a.key_account_code.startswith("KA"))
 
     def test_name_search_by_code(self):
