@@ -95,3 +95,15 @@ class SaleOrder(models.Model):
             )
         for order in self:
             order.key_account_recipient_count = counts.get(order, 0)
+
+    def action_confirm(self):
+        self.order_line._key_account_check_allocated_qty()
+        return super().action_confirm()
+
+    def action_key_account_view_allocations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "key_account_order.key_account_allocation_action"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        return action

@@ -1,6 +1,8 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_is_zero
 
 
 class SaleOrderLine(models.Model):
@@ -24,3 +26,166 @@ class SaleOrderLine(models.Model):
             line.key_account_allocated_qty = sum(
                 line.key_account_allocation_ids.mapped("quantity")
             )
+
+    # ------------------------------------------------------------------
+    # Allocation checks
+    # ------------------------------------------------------------------
+    def _key_account_check_allocated_qty(self):
+        """Allocations of a line add up to its quantity."""
+        precision = self.env["decimal.precision"].precision_get(
+            "Product Unit of Measure"
+        )
+        errors = []
+        for line in self.filtered("key_account_allocation_ids"):
+            allocated = line.key_account_allocated_qty
+            if float_compare(
+                allocated, line.product_uom_qty, precision_digits=precision
+            ):
+                errors.append(
+                    self.env._(
+                        "%(order)s, line %(product)s: %(allocated)s %(uom)s "
+                        "allocated to recipients, %(ordered)s %(uom)s ordered.",
+                        order=line.order_id.name,
+                        product=line.product_id.display_name or line.name,
+                        allocated=allocated,
+                        ordered=line.product_uom_qty,
+                        uom=line.product_uom.name,
+                    )
+                )
+        if errors:
+            raise UserError(
+                self.env._(
+                    "The recipient allocations must add up to the ordered quantity. "
+                    "Adjust the allocations or the line quantity:\n%(errors)s",
+                    errors="\n".join(errors),
+                )
+            )
+
+    def _key_account_sync_line_qty(self):
+        """Set each allocated line's quantity to the sum of its allocations
+        (without launching procurement: the caller does it per allocation)."""
+        for line in self.filtered("key_account_allocation_ids"):
+            total = line.key_account_allocated_qty
+            if float_compare(
+                total,
+                line.product_uom_qty,
+                precision_rounding=line.product_uom.rounding,
+            ):
+                line.with_context(skip_procurement=True).product_uom_qty = total
+
+    # ------------------------------------------------------------------
+    # Procurement
+    # ------------------------------------------------------------------
+    def _action_launch_stock_rule(self, previous_product_uom_qty=False):
+        if self.env.context.get("skip_procurement"):
+            return True
+        allocated = self.filtered("key_account_allocation_ids")
+        if allocated:
+            allocated._key_account_launch_stock_rule()
+        standard = self - allocated
+        if standard or not allocated:
+            return super(SaleOrderLine, standard)._action_launch_stock_rule(
+                previous_product_uom_qty=previous_product_uom_qty
+            )
+        return True
+
+    def _key_account_launch_stock_rule(self):
+        """Procure what each allocation still misses, reduce what it has too
+        much: one procurement per allocation, for its delivery group only."""
+        lines = self.filtered(
+            lambda line: (
+                line.state == "sale"
+                and not line.order_id.locked
+                and line.product_id.type == "consu"
+            )
+        )
+        if not lines:
+            return True
+        lines._key_account_check_allocated_qty()
+        allocations = lines.key_account_allocation_ids
+        procured = allocations._key_account_procured_qty()
+        increases = []
+        decreases = {}
+        for allocation in allocations:
+            rounding = allocation.order_line_id.product_uom.rounding
+            delta = allocation.quantity - procured.get(allocation.id, 0.0)
+            if float_is_zero(delta, precision_rounding=rounding):
+                continue
+            if delta > 0:
+                increases.append((allocation, delta))
+            else:
+                decreases[allocation] = -delta
+        if decreases:
+            self.env["key.account.allocation"]._key_account_reduce_moves(decreases)
+        if increases:
+            self._key_account_run_procurements(increases)
+        if increases or decreases:
+            allocations._key_account_update_pickings()
+        # As core does: trigger the scheduler through the open pickings.
+        pickings = lines.order_id.picking_ids.filtered(
+            lambda p: p.state not in ("cancel", "done")
+        )
+        if pickings:
+            pickings.action_confirm()
+        return True
+
+    def _key_account_run_procurements(self, increases):
+        """Run one procurement per (allocation, missing quantity) in one call."""
+        Allocation = self.env["key.account.allocation"]
+        allocations = Allocation.browse([a.id for a, _qty in increases])
+        groups = allocations._key_account_get_procurement_groups()
+        ProcurementGroup = self.env["procurement.group"]
+        base_values = {}
+        procurements = []
+        for allocation, quantity in increases:
+            line = allocation.order_line_id.with_company(allocation.company_id)
+            if line not in base_values:
+                order = line.order_id
+                origin = (
+                    f"{order.name} - {order.client_order_ref}"
+                    if order.client_order_ref
+                    else order.name
+                )
+                base_values[line] = (line._prepare_procurement_values(), origin)
+            values, origin = base_values[line]
+            group = groups[allocation]
+            location = group.partner_id.property_stock_customer
+            values = dict(
+                values,
+                group_id=group,
+                partner_id=group.partner_id.id,
+                location_final_id=location,
+                key_account_allocation_id=allocation.id,
+            )
+            product_qty, procurement_uom = line.product_uom._adjust_uom_quantities(
+                quantity, line.product_id.uom_id
+            )
+            procurements.append(
+                ProcurementGroup.Procurement(
+                    line.product_id,
+                    product_qty,
+                    procurement_uom,
+                    location,
+                    line.product_id.display_name,
+                    origin,
+                    line.order_id.company_id,
+                    values,
+                )
+            )
+        ProcurementGroup.run(procurements)
+        new_groups = {}
+        for allocation in allocations:
+            new_groups.setdefault(allocation.order_id, set()).add(groups[allocation].id)
+        for order, group_ids in new_groups.items():
+            order.message_post(
+                body=self.env._(
+                    "Recipient deliveries launched: %(count)s delivery group(s), "
+                    "%(allocations)s recipient allocation(s).",
+                    count=len(group_ids),
+                    allocations=len(
+                        allocations.filtered(lambda a, o=order: a.order_id == o)
+                    ),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True

@@ -1,6 +1,18 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
+
 from odoo import fields, models
+from odoo.tools import float_compare
+
+# Picking states into which new moves may still be added (as in core).
+OPEN_PICKING_STATES = (
+    "draft",
+    "confirmed",
+    "waiting",
+    "partially_available",
+    "assigned",
+)
 
 
 class StockMove(models.Model):
@@ -13,3 +25,122 @@ class StockMove(models.Model):
         copy=False,
         readonly=True,
     )
+
+    def _prepare_merge_moves_distinct_fields(self):
+        # Moves of different recipients in one batch delivery stay apart, so
+        # that each allocation keeps its own move and delivered quantity.
+        return super()._prepare_merge_moves_distinct_fields() + [
+            "key_account_allocation_id"
+        ]
+
+    def _prepare_procurement_values(self):
+        values = super()._prepare_procurement_values()
+        if self.key_account_allocation_id:
+            values["key_account_allocation_id"] = self.key_account_allocation_id.id
+        return values
+
+    def _action_confirm(self, merge=True, merge_into=False):
+        # Recipient moves get their pickings in one pass before core's loop,
+        # which then finds them assigned (_should_be_assigned is False).
+        to_assign = self.filtered(
+            lambda m: (
+                m.key_account_allocation_id
+                and m.state == "draft"
+                and m._should_be_assigned()
+                and float_compare(
+                    m.product_uom_qty, 0.0, precision_rounding=m.product_uom.rounding
+                )
+                >= 0
+            )
+        )
+        if to_assign:
+            to_assign._key_account_assign_picking()
+        return super()._action_confirm(merge=merge, merge_into=merge_into)
+
+    def _key_account_assign_picking(self):
+        """Batched ``_assign_picking`` for recipient moves.
+
+        Core searches and creates one picking per procurement group in a loop.
+        Here all open pickings are found with one search, the missing ones are
+        created with one ``create`` (names drawn in one query), and the moves
+        are written with the ORM (flushed as one batched UPDATE).
+        """
+        Picking = self.env["stock.picking"]
+        moves_by_key = defaultdict(lambda: self.browse())
+        for move in self:
+            moves_by_key[move._key_assign_picking()] |= move
+        # One search for the pickings that can take the moves.
+        found = {}
+        pickings = Picking.search(
+            [
+                ("group_id", "in", self.group_id.ids),
+                ("picking_type_id", "in", self.picking_type_id.ids),
+                ("location_id", "in", self.location_id.ids),
+                ("printed", "=", False),
+                ("state", "in", OPEN_PICKING_STATES),
+            ]
+        )
+        for picking in pickings:
+            key = (
+                picking.group_id.id,
+                picking.location_id.id,
+                picking.location_dest_id.id,
+                picking.picking_type_id.id,
+            )
+            found.setdefault(key, picking)
+
+        picking_by_key = {}
+        new_keys = []
+        new_vals = []
+        for key, moves in moves_by_key.items():
+            move = moves[0]
+            search_key = (
+                move.group_id.id,
+                move.location_id.id,
+                (
+                    move.location_dest_id.id
+                    or move.picking_type_id.default_location_dest_id.id
+                ),
+                move.picking_type_id.id,
+            )
+            picking = found.get(search_key) if move.group_id else None
+            if picking:
+                vals = moves._assign_picking_values(picking)
+                if vals:
+                    picking.write(vals)
+                picking_by_key[key] = picking
+                continue
+            vals = moves._get_new_picking_values()
+            vals.pop("scheduled_date", None)
+            if move.group_id.move_type:
+                vals.setdefault("move_type", move.group_id.move_type)
+            new_keys.append(key)
+            new_vals.append(vals)
+        if new_vals:
+            self._key_account_draw_picking_names(new_vals)
+            new_pickings = Picking.with_context(
+                key_account_defer_followers=True
+            ).create(new_vals)
+            new_pickings._key_account_subscribe_partners()
+            picking_by_key.update(zip(new_keys, new_pickings, strict=True))
+        for key, moves in moves_by_key.items():
+            picking = picking_by_key[key]
+            # group_id given: core's write would read it on the picking, where
+            # it is a related field of the moves (still empty here).
+            moves.write({"picking_id": picking.id, "group_id": moves[0].group_id.id})
+        return picking_by_key
+
+    def _key_account_draw_picking_names(self, vals_list):
+        """Give each picking of ``vals_list`` its name from its operation
+        type's sequence: one ``nextval`` query per standard sequence."""
+        by_type = defaultdict(list)
+        for vals in vals_list:
+            if vals.get("name", "/") == "/" and vals.get("picking_type_id"):
+                by_type[vals["picking_type_id"]].append(vals)
+        for type_id, type_vals in by_type.items():
+            sequence = self.env["stock.picking.type"].browse(type_id).sequence_id
+            if not sequence:
+                continue
+            names = sequence._key_account_next_batch(len(type_vals))
+            for vals, name in zip(type_vals, names, strict=True):
+                vals["name"] = name
