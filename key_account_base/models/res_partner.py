@@ -64,8 +64,8 @@ class ResPartner(models.Model):
         string="Customer Code",
         copy=False,
         readonly=True,
-        index=True,
         tracking=True,
+        # indexed by the unique index on (code, company), see init()
         help="Key-account customer code, given by a sequence and unique per company.",
     )
     key_account_type = fields.Selection(
