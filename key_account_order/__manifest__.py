@@ -10,13 +10,18 @@
     "author": "Key Account Management Authors",
     "website": "https://github.com/key-account-management/key-account-management",
     "depends": ["key_account_base", "sale_stock"],
+    "external_dependencies": {"python": ["openpyxl"]},
     "data": [
         "security/key_account_order_security.xml",
         "security/ir.model.access.csv",
+        "data/key_account_order_wizard_access.xml",
         "views/key_account_allocation_views.xml",
         "views/sale_order_views.xml",
         "views/res_partner_views.xml",
         "views/stock_picking_views.xml",
+        "views/key_account_import_views.xml",
+        "views/key_account_review_views.xml",
+        "report/report_deliveryslip.xml",
         "views/key_account_order_menus.xml",
     ],
 }
