@@ -216,7 +216,8 @@ class SaleOrder(models.Model):
                 except UserError as error:
                     reasons = [str(error.args[0])]
             note = self.env._(
-                "Not approved automatically: %(reasons)s. A salesperson will review it.",
+                "Not approved automatically: %(reasons)s. A salesperson will review "
+                "it.",
                 reasons="; ".join(reasons),
             )
             order.key_account_review_note = note

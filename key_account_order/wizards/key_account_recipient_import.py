@@ -86,8 +86,17 @@ def normalise_province(value):
     return PROVINCE_SUFFIX_RE.sub("", value) or value
 
 
+def parse_quantity(value):
+    """Positive quantity of ``value`` ("1", "1,000", "2.5"), else 0."""
+    try:
+        quantity = float((value or "").replace(",", ""))
+    except ValueError:
+        return 0.0
+    return quantity if quantity > 0 else 0.0
+
+
 def cell_to_text(value):
-    """Spreadsheet cell value -> stripped text (``13800138000.0`` -> ``13800138000``)."""
+    """Spreadsheet cell -> stripped text (``13800138000.0`` -> ``13800138000``)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -304,112 +313,18 @@ class KeyAccountRecipientImport(models.TransientModel):
                 )
             )
         references = {values["product_ref"] for _n, values in raw}
-        products = self._get_product_map(references - {""})
-        provinces = self._get_province_map()
-        company = self.order_id.company_id
+        context = {
+            "products": self._get_product_map(references - {""}),
+            "provinces": self._get_province_map(),
+            "company": self.order_id.company_id,
+        }
         errors = []
         parsed = []
         for number, values in raw:
-            row_errors = []
-            missing = [
-                IMPORT_COLUMNS[key][0] for key in REQUIRED_COLUMNS if not values[key]
-            ]
-            if missing:
-                row_errors.append(
-                    self.env._(
-                        "Row %(row)s: %(columns)s missing; fill in every required "
-                        "column.",
-                        row=number,
-                        columns=", ".join(missing),
-                    )
-                )
-            phone = False
-            if values["phone"]:
-                phone = normalise_phone(values["phone"])
-                if not phone:
-                    row_errors.append(
-                        self.env._(
-                            'Row %(row)s: phone "%(phone)s" is not a valid number; '
-                            "enter a mobile number of 11 digits starting with 1 "
-                            "(e.g. 13800138000) or a landline with its area code "
-                            "(e.g. 010-65000000).",
-                            row=number,
-                            phone=values["phone"],
-                        )
-                    )
-            state_id = False
-            if values["province"]:
-                province = values["province"]
-                state_id = provinces.get(province) or provinces.get(
-                    normalise_province(province).lower()
-                )
-                if not state_id:
-                    row_errors.append(
-                        self.env._(
-                            'Row %(row)s: unknown province "%(province)s"; enter a '
-                            "province of China by its Chinese name, e.g. 广东省 or "
-                            "广东.",
-                            row=number,
-                            province=province,
-                        )
-                    )
-            product = False
-            if values["product_ref"]:
-                product = products.get(values["product_ref"], False)
-                if product is None:
-                    row_errors.append(
-                        self.env._(
-                            'Row %(row)s: several products have the reference "%(ref)s";'
-                            " give each saleable product a unique internal reference.",
-                            row=number,
-                            ref=values["product_ref"],
-                        )
-                    )
-                elif not product:
-                    row_errors.append(
-                        self.env._(
-                            'Row %(row)s: no saleable product has the reference "%(ref)s"'
-                            " in %(company)s; use the internal reference of a product "
-                            "that can be sold.",
-                            row=number,
-                            ref=values["product_ref"],
-                            company=company.name,
-                        )
-                    )
-            quantity = 0.0
-            if values["quantity"]:
-                try:
-                    quantity = float(values["quantity"].replace(",", ""))
-                except ValueError:
-                    quantity = 0.0
-                if not quantity > 0:
-                    row_errors.append(
-                        self.env._(
-                            'Row %(row)s: quantity "%(quantity)s" is not a positive '
-                            "number; enter how many units this recipient receives, "
-                            "e.g. 1.",
-                            row=number,
-                            quantity=values["quantity"],
-                        )
-                    )
-            if row_errors:
-                errors.extend(row_errors)
-                continue
-            parsed.append(
-                {
-                    "row": number,
-                    "name": values["name"],
-                    "phone": phone,
-                    "state_id": state_id,
-                    "city": values["city"],
-                    "district": values.get("district", ""),
-                    "street": values["street"],
-                    "department": values.get("department", ""),
-                    "branch": values.get("branch", ""),
-                    "product": product,
-                    "quantity": quantity,
-                }
-            )
+            row, row_errors = self._validate_row(number, values, context)
+            errors.extend(row_errors)
+            if not row_errors:
+                parsed.append(row)
         if errors:
             raise UserError(
                 self.env._(
@@ -420,6 +335,93 @@ class KeyAccountRecipientImport(models.TransientModel):
                 )
             )
         return parsed
+
+    def _validate_row(self, number, values, context):
+        """Return ``(parsed row, errors)`` of one file row."""
+        errors = []
+        missing = [
+            IMPORT_COLUMNS[key][0] for key in REQUIRED_COLUMNS if not values[key]
+        ]
+        if missing:
+            errors.append(
+                self.env._(
+                    "Row %(row)s: %(columns)s missing; fill in every required column.",
+                    row=number,
+                    columns=", ".join(missing),
+                )
+            )
+        phone = values["phone"] and normalise_phone(values["phone"])
+        if values["phone"] and not phone:
+            errors.append(
+                self.env._(
+                    'Row %(row)s: phone "%(phone)s" is not a valid number; enter a '
+                    "mobile number of 11 digits starting with 1 (e.g. 13800138000) "
+                    "or a landline with its area code (e.g. 010-65000000).",
+                    row=number,
+                    phone=values["phone"],
+                )
+            )
+        province = values["province"]
+        provinces = context["provinces"]
+        state_id = province and (
+            provinces.get(province)
+            or provinces.get(normalise_province(province).lower())
+        )
+        if province and not state_id:
+            errors.append(
+                self.env._(
+                    'Row %(row)s: unknown province "%(province)s"; enter a province '
+                    "of China by its Chinese name, e.g. 广东省 or 广东.",
+                    row=number,
+                    province=province,
+                )
+            )
+        reference = values["product_ref"]
+        product = reference and context["products"].get(reference, False)
+        if reference and product is None:
+            errors.append(
+                self.env._(
+                    'Row %(row)s: several products have the reference "%(ref)s"; '
+                    "give each saleable product a unique internal reference.",
+                    row=number,
+                    ref=reference,
+                )
+            )
+        elif reference and not product:
+            errors.append(
+                self.env._(
+                    'Row %(row)s: no saleable product has the reference "%(ref)s" in '
+                    "%(company)s; use the internal reference of a product that can "
+                    "be sold.",
+                    row=number,
+                    ref=reference,
+                    company=context["company"].name,
+                )
+            )
+        quantity = parse_quantity(values["quantity"])
+        if values["quantity"] and not quantity:
+            errors.append(
+                self.env._(
+                    'Row %(row)s: quantity "%(quantity)s" is not a positive number; '
+                    "enter how many units this recipient receives, e.g. 1.",
+                    row=number,
+                    quantity=values["quantity"],
+                )
+            )
+        row = {
+            "row": number,
+            "name": values["name"],
+            "phone": phone,
+            "state_id": state_id,
+            "city": values["city"],
+            "district": values.get("district", ""),
+            "street": values["street"],
+            "department": values.get("department", ""),
+            "branch": values.get("branch", ""),
+            "product": product,
+            "quantity": quantity,
+        }
+        return row, errors
 
     # ------------------------------------------------------------------
     # Import
