@@ -534,6 +534,7 @@ class KeyAccountRecipientImport(models.TransientModel):
                 continue
             create_vals.append(
                 {
+                    "order_id": order.id,
                     "order_line_id": lines_by_product[product_id].id,
                     "recipient_id": recipient_id,
                     "quantity": quantity,
