@@ -415,3 +415,40 @@ class TestRecipientImportScaling(KeyAccountImportCommon):
             f"import queries grow with rows: 50 rows {queries_50}, "
             f"200 rows {queries_200}",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestImportTranslation(KeyAccountImportCommon):
+    def test_zh_cn_labels_and_errors(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["key_account_order"], ["zh_CN"], overwrite=True
+        )
+        field = self.env["ir.model.fields"]._get(
+            "sale.order", "key_account_acceptance_progress"
+        )
+        self.assertEqual(field.with_context(lang="zh_CN").field_description, "验收进度")
+        order = self.order.with_context(lang="zh_CN")
+        self.assertEqual(
+            dict(
+                order._fields["key_account_review_state"]._description_selection(
+                    order.env
+                )
+            )["pending"],
+            "待审核",
+        )
+        wizard = (
+            self.env["key.account.recipient.import"]
+            .with_context(lang="zh_CN")
+            .create(
+                {
+                    "order_id": order.id,
+                    "file": base64.b64encode(
+                        self._csv([recipient_row(1, phone="12345")])
+                    ),
+                    "filename": "收件人.csv",
+                }
+            )
+        )
+        with self.assertRaisesMessage(UserError, "未导入任何数据", "第 2 行：电话"):
+            wizard.action_import()
