@@ -194,6 +194,7 @@ class KeyAccountAllocation(models.Model):
             )
         return result
 
+    @api.depends("move_ids.state", "move_ids.quantity", "move_ids.product_uom_qty")
     def _compute_qty_delivered(self):
         delivered = self._key_account_move_quantities(done_only=True)
         for allocation in self:

@@ -124,17 +124,30 @@ class ResPartner(models.Model):
                 ["key_account_recipient_key"],
             )
         }
-        common = {
-            "parent_id": customer.id,
-            "type": "delivery",
-            "key_account_recipient": True,
-            "is_company": False,
-            "lang": customer.lang,
-            "company_id": customer.company_id.id,
-            # Commercial fields as _commercial_sync_from_company would write
-            # them one partner at a time.
-            **customer._update_fields_values(self._commercial_fields()),
-        }
+        # Defaults computed once for the batch instead of once per record
+        # (some run a query, e.g. account's invoice template default).
+        common = Partner.default_get(list(Partner._fields))
+        # Commercial fields as _commercial_sync_from_company would write them
+        # one partner at a time (stored plain fields only: computed ones with
+        # an inverse, like the pricelist, would run it per partner).
+        commercial = [
+            fname
+            for fname in self._commercial_fields()
+            if self._fields[fname].store
+            and not self._fields[fname].compute
+            and not self._fields[fname].company_dependent
+        ]
+        common.update(customer._update_fields_values(commercial))
+        common.update(
+            {
+                "parent_id": customer.id,
+                "type": "delivery",
+                "key_account_recipient": True,
+                "is_company": False,
+                "lang": customer.lang,
+                "company_id": customer.company_id.id,
+            }
+        )
         new_keys = []
         create_vals = []
         for key, vals in zip(keys, vals_list, strict=True):
@@ -154,7 +167,7 @@ class ResPartner(models.Model):
             new = Partner.with_context(_partners_skip_fields_sync=True).create(
                 create_vals
             )
-            new._company_dependent_commercial_sync()
+            new.sudo()._company_dependent_commercial_sync()
             found.update(zip(new_keys, new.ids, strict=True))
         return self.browse([found[key] for key in keys])
 

@@ -54,7 +54,17 @@ class StockMove(models.Model):
             )
         )
         if to_assign:
-            to_assign._key_account_assign_picking()
+            new_pickings = to_assign._key_account_assign_picking()[1]
+            # Moves that all went into pickings created just now, one move per
+            # allocation: there is nothing to merge them with.
+            if (
+                merge
+                and not merge_into
+                and to_assign == self
+                and to_assign.picking_id <= new_pickings
+                and len(to_assign.key_account_allocation_id) == len(to_assign)
+            ):
+                merge = False
         return super()._action_confirm(merge=merge, merge_into=merge_into)
 
     def _key_account_assign_picking(self):
@@ -90,6 +100,7 @@ class StockMove(models.Model):
             found.setdefault(key, picking)
 
         picking_by_key = {}
+        new_pickings = Picking
         new_keys = []
         new_vals = []
         for key, moves in moves_by_key.items():
@@ -118,8 +129,12 @@ class StockMove(models.Model):
             new_vals.append(vals)
         if new_vals:
             self._key_account_draw_picking_names(new_vals)
+            # One message on the order replaces the per-picking creation log
+            # and sale_stock's per-picking origin message.
             new_pickings = Picking.with_context(
-                key_account_defer_followers=True
+                key_account_defer_followers=True,
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
             ).create(new_vals)
             new_pickings._key_account_subscribe_partners()
             picking_by_key.update(zip(new_keys, new_pickings, strict=True))
@@ -128,7 +143,7 @@ class StockMove(models.Model):
             # group_id given: core's write would read it on the picking, where
             # it is a related field of the moves (still empty here).
             moves.write({"picking_id": picking.id, "group_id": moves[0].group_id.id})
-        return picking_by_key
+        return picking_by_key, new_pickings
 
     def _key_account_draw_picking_names(self, vals_list):
         """Give each picking of ``vals_list`` its name from its operation

@@ -1,0 +1,99 @@
+# Copyright 2026 Key Account Management Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo.tests import tagged
+
+from .common import KeyAccountOrderCommon
+
+
+@tagged("post_install", "-at_install")
+class TestRecipients(KeyAccountOrderCommon):
+    def test_deduplicated_by_phone_and_address(self):
+        Partner = self.env["res.partner"]
+        first = Partner._key_account_get_or_create_recipients(
+            self.customer,
+            [
+                self._recipient_vals(1),
+                self._recipient_vals(2),
+                # Same person written differently inside the same list.
+                self._recipient_vals(
+                    1, name="员工一", phone="+86 139-0000-0001", street="世纪大道1号"
+                ),
+            ],
+        )
+        self.assertEqual(len(first), 3)
+        self.assertEqual(first[0], first[2])
+        self.assertNotEqual(first[0], first[1])
+        self.assertTrue(all(first.mapped("key_account_recipient")))
+        self.assertEqual(first.parent_id, self.customer)
+        self.assertEqual(set(first.mapped("type")), {"delivery"})
+        # A later order reuses them; another address is another recipient.
+        second = Partner._key_account_get_or_create_recipients(
+            self.customer,
+            [
+                self._recipient_vals(2, phone="0086 13900000002"),
+                self._recipient_vals(1, street="世纪大道 100 号"),
+            ],
+        )
+        self.assertEqual(second[0], first[1])
+        self.assertNotIn(second[1], first)
+        self.assertEqual(self.customer.key_account_recipient_count, 3)
+
+    def test_same_person_other_customer(self):
+        other = self._create_key_account("北京另一家集团有限公司")
+        Partner = self.env["res.partner"]
+        mine = Partner._key_account_get_or_create_recipients(
+            self.customer, [self._recipient_vals(1)]
+        )
+        theirs = Partner._key_account_get_or_create_recipients(
+            other, [self._recipient_vals(1)]
+        )
+        self.assertNotEqual(mine, theirs)
+        self.assertEqual(theirs.parent_id, other)
+
+    def _count_queries(self, rows):
+        Partner = self.env["res.partner"]
+        self.env.flush_all()
+        before = self.env.cr.sql_log_count
+        recipients = Partner._key_account_get_or_create_recipients(self.customer, rows)
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - before, recipients
+
+    def test_batched_queries(self):
+        """One search for existing keys and one create: the query count does
+        not depend on the number of rows."""
+        self._count_queries([self._recipient_vals(i) for i in range(1, 3)])
+        small, _recipients = self._count_queries(
+            [self._recipient_vals(i) for i in range(10, 15)]
+        )
+        large, recipients = self._count_queries(
+            [self._recipient_vals(i) for i in range(100, 140)]
+        )
+        self.assertEqual(len(recipients), 40)
+        self.assertEqual(small, large)
+        # Existing recipients only: no create at all.
+        again, found = self._count_queries(
+            [self._recipient_vals(i) for i in range(100, 140)]
+        )
+        self.assertEqual(found, recipients)
+        self.assertLess(again, small)
+
+    def test_hidden_from_name_search(self):
+        recipient = self._create_recipients(1, start=300)
+        Partner = self.env["res.partner"]
+        found = [pid for pid, _name in Partner.name_search(recipient.name)]
+        self.assertNotIn(recipient.id, found)
+        shown = Partner.with_context(key_account_show_recipients=True).name_search(
+            recipient.name
+        )
+        self.assertIn(recipient.id, [pid for pid, _name in shown])
+        result = Partner.web_search_read(
+            [("parent_id", "=", self.customer.id)], {"display_name": {}}
+        )
+        self.assertNotIn(recipient.id, [rec["id"] for rec in result["records"]])
+        # The customer's own contacts stay visible, and reads keep working.
+        self.assertEqual(recipient.read(["name"])[0]["name"], recipient.name)
+        action = self.customer.action_key_account_view_recipients()
+        self.assertIn(
+            recipient,
+            Partner.with_context(**action["context"]).search(action["domain"]),
+        )
