@@ -35,3 +35,46 @@ class TestRecipientReturns(KeyAccountImportCommon):
         self.assertEqual(allocations[1].qty_delivered, 2)
         self.assertEqual(allocations[0].qty_delivered, 2, "other recipient untouched")
         self.assertEqual(line.qty_delivered, 4)
+
+    def test_return_of_storable_goods_from_stock(self):
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company.id)], limit=1
+        )
+        product = self.env["product.product"].create(
+            {
+                "name": "月饼礼盒",
+                "default_code": "KA-MOONCAKE",
+                "type": "consu",
+                "is_storable": True,
+                "company_id": self.company.id,
+            }
+        )
+        self.env["stock.quant"]._update_available_quantity(
+            product, warehouse.lot_stock_id, 10
+        )
+        order = self._create_allocated_order(
+            quantities=(1, 4), product=product, warehouse_id=warehouse.id
+        )
+        order.action_confirm()
+        allocations = order.key_account_allocation_ids.sorted("quantity")
+        self._deliver(allocations.picking_id)
+        self.assertEqual(
+            product.with_context(warehouse_id=warehouse.id).qty_available, 5
+        )
+        picking = allocations[1].picking_id
+        wizard = Form(
+            self.env["stock.return.picking"].with_context(
+                active_model="stock.picking", active_id=picking.id
+            )
+        ).save()
+        wizard.product_return_moves.quantity = 4
+        return_picking = self.env["stock.picking"].browse(
+            wizard.action_create_returns()["res_id"]
+        )
+        self._deliver(return_picking)
+        self.assertEqual(
+            product.with_context(warehouse_id=warehouse.id).qty_available, 9
+        )
+        self.assertEqual(allocations[1].qty_delivered, 0)
+        self.assertEqual(allocations[0].qty_delivered, 1)
+        self.assertEqual(order.order_line.qty_delivered, 1)

@@ -110,7 +110,6 @@ class KeyAccountRecipientImport(models.TransientModel):
 
     order_id = fields.Many2one(
         comodel_name="sale.order",
-        string="Order",
         required=True,
         readonly=True,
         ondelete="cascade",
@@ -118,7 +117,6 @@ class KeyAccountRecipientImport(models.TransientModel):
     company_id = fields.Many2one(related="order_id.company_id")
     partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
     file = fields.Binary(
-        string="File",
         required=True,
         attachment=False,
         help="CSV (UTF-8 or GBK) or Excel (.xlsx) file laid out like the template.",
