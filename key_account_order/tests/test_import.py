@@ -10,6 +10,7 @@ import openpyxl
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
+from odoo.tools import file_open
 
 from odoo.addons.key_account_base.tests.common import KeyAccountBaseCommon
 
@@ -277,6 +278,25 @@ class TestRecipientImport(KeyAccountImportCommon):
         self.assertEqual(self._counts()[0], recipients_before)
         self.assertEqual(
             other.key_account_allocation_ids.recipient_id, allocations.recipient_id
+        )
+
+    def test_shipped_templates_import(self):
+        self.env["product.product"].create(
+            {
+                "name": "模板礼盒",
+                "default_code": "GIFT-001",
+                "company_id": self.company.id,
+            }
+        )
+        for path in self.env["key.account.recipient.import"].TEMPLATE_PATHS:
+            with file_open(path, "rb") as template:
+                self._import(template.read(), filename=path.rsplit("/", 1)[1])
+        allocations = self.order.key_account_allocation_ids
+        self.assertEqual(len(allocations), 2, "same 2 sample recipients twice")
+        self.assertEqual(sum(allocations.mapped("quantity")), 6)
+        self.assertEqual(
+            sorted(allocations.recipient_id.mapped("phone")),
+            ["13800138000", "13910002000"],
         )
 
     def test_import_refused_on_confirmed_or_non_key_account_order(self):

@@ -136,22 +136,11 @@ class KeyAccountRecipientImport(models.TransientModel):
             res["order_id"] = context["active_id"]
         return res
 
-    # ------------------------------------------------------------------
-    # Template
-    # ------------------------------------------------------------------
-    def action_download_template_xlsx(self):
-        return {
-            "type": "ir.actions.act_url",
-            "url": "/key_account_order/static/import/key_account_recipients.xlsx",
-            "target": "download",
-        }
-
-    def action_download_template_csv(self):
-        return {
-            "type": "ir.actions.act_url",
-            "url": "/key_account_order/static/import/key_account_recipients.csv",
-            "target": "download",
-        }
+    # The templates are static files, linked from the wizard's form:
+    TEMPLATE_PATHS = (
+        "key_account_order/static/import/key_account_recipients.xlsx",
+        "key_account_order/static/import/key_account_recipients.csv",
+    )
 
     # ------------------------------------------------------------------
     # Reading
