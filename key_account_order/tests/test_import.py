@@ -403,13 +403,18 @@ class TestRecipientImportErrors(KeyAccountImportCommon):
 
 @tagged("post_install", "-at_install")
 class TestRecipientImportScaling(KeyAccountImportCommon):
-    def _count_queries(self, size):
-        """Queries of importing ``size`` rows of known recipients into a new
-        order (a repeat order for the same employees: validation, lines and
-        allocations; new recipients cost what partner creation costs)."""
-        rows = [recipient_row(index) for index in range(1, size + 1)]
+    def _count_queries(self, size, new_recipients=False):
+        """Queries of importing ``size`` rows into a new order. By default the
+        recipients are known (a repeat order for the same employees), which
+        measures the import itself: validation, lines and allocations."""
+        offset = 100000 * size if new_recipients else 0
+        rows = [
+            recipient_row(index, phone=f"138{offset + index:08d}")
+            for index in range(1, size + 1)
+        ]
         data = self._csv(rows)
-        self._import(data, order=self._create_order())
+        if not new_recipients:
+            self._import(data, order=self._create_order())
         order = self._create_order()
         self.env.flush_all()
         self.env.invalidate_all()
@@ -434,6 +439,18 @@ class TestRecipientImportScaling(KeyAccountImportCommon):
             queries_50 + 5,
             f"import queries grow with rows: 50 rows {queries_50}, "
             f"200 rows {queries_200}",
+        )
+
+    def test_import_new_recipients_query_budget(self):
+        self._count_queries(10, new_recipients=True)
+        queries_50, _time_50 = self._count_queries(50, new_recipients=True)
+        queries_200, _time_200 = self._count_queries(200, new_recipients=True)
+        # Creating partners costs Odoo a few queries each (defaults, pricelist
+        # inverse): at most 3 per new recipient on top of the flat import.
+        self.assertLessEqual(
+            queries_200 - queries_50,
+            150 * 3,
+            f"new recipients: 50 rows {queries_50}, 200 rows {queries_200}",
         )
 
 
