@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
 
 # Allocation fields that decide where its goods go: fixed once procured.
 ROUTING_FIELDS = ("order_line_id", "recipient_id", "department", "branch")
@@ -344,12 +344,13 @@ class KeyAccountAllocation(models.Model):
             new_groups = self.env["procurement.group"].create(list(missing.values()))
             groups.update(zip(missing, new_groups, strict=True))
         result = {}
+        changes = {}
         for allocation in self:
             group = groups[(allocation.order_id, allocation.group_key)]
             result[allocation] = group
             if allocation.procurement_group_id != group:
-                # Plain field writes: flushed as one batched UPDATE.
-                allocation.procurement_group_id = group
+                changes[allocation.id] = group.id
+        self._key_account_set_links("procurement_group_id", changes)
         return result
 
     @api.model
@@ -439,10 +440,43 @@ class KeyAccountAllocation(models.Model):
             allocation_id = move.key_account_allocation_id.id
             if move.state != "cancel" or allocation_id not in pickings:
                 pickings[allocation_id] = move.picking_id
-        for allocation in self:
-            picking = pickings.get(allocation.id)
-            if picking and allocation.picking_id != picking:
-                allocation.picking_id = picking
+        self._key_account_set_links(
+            "picking_id",
+            {
+                allocation.id: pickings[allocation.id].id
+                for allocation in self
+                if allocation.id in pickings
+                and allocation.picking_id != pickings[allocation.id]
+            },
+        )
+
+    def _key_account_set_links(self, fname, values):
+        """Write ``values`` ({allocation id: record id}) into the technical
+        link ``fname`` (procurement group or delivery) in one UPDATE.
+
+        Thousands of allocations each get another value: one ORM write per
+        allocation would cost one write() call each. Nothing is computed from
+        these two fields, so the cache is simply invalidated.
+        """
+        assert fname in ("procurement_group_id", "picking_id")
+        if not values:
+            return
+        self.env.cr.execute(
+            SQL(
+                """UPDATE key_account_allocation AS allocation
+                      SET %(column)s = link.value, write_uid = %(uid)s,
+                          write_date = (now() at time zone 'UTC')
+                     FROM unnest(%(ids)s, %(values)s) AS link(id, value)
+                    WHERE allocation.id = link.id""",
+                column=SQL.identifier(fname),
+                uid=self.env.uid,
+                ids=list(values),
+                values=list(values.values()),
+            )
+        )
+        self.browse(list(values)).invalidate_recordset(
+            [fname, "write_uid", "write_date"]
+        )
 
     @api.depends("recipient_id", "order_line_id")
     def _compute_display_name(self):

@@ -48,6 +48,11 @@ class ResPartner(models.Model):
         string="District",
         help="District or county of the address (区/县).",
     )
+    # The customer's contact list (partner form, child sync) leaves its
+    # recipients out: they are listed from the "Recipients" button instead.
+    child_ids = fields.One2many(
+        domain=[("active", "=", True), ("key_account_recipient", "=", False)]
+    )
     key_account_recipient_count = fields.Integer(
         string="Recipients",
         compute="_compute_key_account_recipient_count",

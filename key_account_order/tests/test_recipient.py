@@ -90,7 +90,8 @@ class TestRecipients(KeyAccountOrderCommon):
             [("parent_id", "=", self.customer.id)], {"display_name": {}}
         )
         self.assertNotIn(recipient.id, [rec["id"] for rec in result["records"]])
-        # The customer's own contacts stay visible, and reads keep working.
+        # Not in the customer's contact list either; reads keep working.
+        self.assertNotIn(recipient, self.customer.child_ids)
         self.assertEqual(recipient.read(["name"])[0]["name"], recipient.name)
         action = self.customer.action_key_account_view_recipients()
         self.assertIn(

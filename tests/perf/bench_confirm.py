@@ -183,7 +183,7 @@ class Bench:
             ]
         )
 
-    def prepare_key_account(self, n, tag):
+    def prepare_ka(self, n, tag):
         recipients = self._recipients(n, tag)
         order = (
             self.env["sale.order"]
@@ -245,7 +245,7 @@ class Bench:
         for prepare in (
             self.prepare_single_address,
             self.prepare_n_orders,
-            self.prepare_key_account,
+            self.prepare_ka,
         ):
             self.measure(prepare(5, f"warmup{prepare.__name__}"))
 
