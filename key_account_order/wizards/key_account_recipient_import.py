@@ -511,13 +511,13 @@ class KeyAccountRecipientImport(models.TransientModel):
             )
             if allocation.order_line_id == lines_by_product.get(key[0]):
                 existing.setdefault(key, allocation)
-        to_update = defaultdict(lambda: Allocation)
+        to_update = defaultdict(list)  # new quantity: allocation ids
         create_vals = []
         for key, quantity in allocation_qty.items():
             product_id, recipient_id, department, branch = key
             allocation = existing.get(key)
             if allocation:
-                to_update[allocation.quantity + quantity] |= allocation
+                to_update[allocation.quantity + quantity].append(allocation.id)
                 continue
             create_vals.append(
                 {
@@ -538,8 +538,8 @@ class KeyAccountRecipientImport(models.TransientModel):
             line_updates[line.product_uom_qty + quantity] |= line
         for quantity, lines in line_updates.items():
             lines.write({"product_uom_qty": quantity})
-        for quantity, allocations in to_update.items():
-            allocations.write({"quantity": quantity})
+        for quantity, allocation_ids in to_update.items():
+            Allocation.browse(allocation_ids).write({"quantity": quantity})
         if create_vals:
             Allocation.create(create_vals)
         return recipients
