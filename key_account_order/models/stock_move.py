@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from odoo import fields, models
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
 
 # Picking states into which new moves may still be added (as in core).
 OPEN_PICKING_STATES = (
@@ -138,12 +138,45 @@ class StockMove(models.Model):
             ).create(new_vals)
             new_pickings._key_account_subscribe_partners()
             picking_by_key.update(zip(new_keys, new_pickings, strict=True))
-        for key, moves in moves_by_key.items():
-            picking = picking_by_key[key]
-            # group_id given: core's write would read it on the picking, where
-            # it is a related field of the moves (still empty here).
-            moves.write({"picking_id": picking.id, "group_id": moves[0].group_id.id})
+        self._key_account_write_pickings(
+            {
+                move.id: (picking_by_key[key].id, move.group_id.id or None)
+                for key, moves in moves_by_key.items()
+                for move in moves
+            }
+        )
         return picking_by_key, new_pickings
+
+    def _key_account_write_pickings(self, values):
+        """Put moves into their pickings: ``values`` is {move id: (picking id,
+        group id)}. One UPDATE for all moves (instead of one write() per
+        picking), then the ORM is told what changed so that the pickings'
+        stored fields (state, scheduled date...) are recomputed in batch."""
+        moves = self.browse(list(values))
+        moves.flush_recordset(["picking_id", "group_id"])
+        self.env.cr.execute(
+            SQL(
+                """UPDATE stock_move AS move
+                      SET picking_id = data.picking_id, group_id = data.group_id,
+                          write_uid = %(uid)s,
+                          write_date = (now() at time zone 'UTC')
+                     FROM unnest(%(ids)s::int[], %(pickings)s::int[],
+                                 %(groups)s::int[])
+                          AS data(id, picking_id, group_id)
+                    WHERE move.id = data.id""",
+                uid=self.env.uid,
+                ids=list(values),
+                pickings=[picking_id for picking_id, _group in values.values()],
+                groups=[group_id for _picking, group_id in values.values()],
+            )
+        )
+        moves.invalidate_recordset(
+            ["picking_id", "group_id", "write_uid", "write_date"]
+        )
+        self.env["stock.picking"].invalidate_model(
+            ["move_ids", "move_ids_without_package"]
+        )
+        moves.modified(["picking_id", "group_id"])
 
     def _key_account_draw_picking_names(self, vals_list):
         """Give each picking of ``vals_list`` its name from its operation

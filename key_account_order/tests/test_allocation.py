@@ -56,6 +56,8 @@ class TestAllocation(KeyAccountOrderCommon):
             self.assertEqual(picking.move_ids.sale_line_id, order.order_line)
             self.assertEqual(picking.group_id.partner_id, allocation.recipient_id)
             self.assertEqual(picking.sale_id, order)
+            self.assertEqual(picking.move_ids.reference, picking.name)
+            self.assertEqual(picking.scheduled_date, picking.move_ids.date)
             self.assertTrue(picking.name.startswith(self.warehouse.code))
             self.assertIn(allocation.recipient_id, picking.message_partner_ids)
         self.assertEqual(len(set(order.picking_ids.mapped("name"))), 3)
