@@ -1,1 +1,2 @@
+from . import ir_sequence
 from . import res_partner

@@ -505,19 +505,7 @@ class ResPartner(models.Model):
                     company=company.display_name,
                 )
             )
-        sequence = sequence.with_company(company)
-        if sequence.implementation != "standard" or sequence.use_date_range:
-            return [sequence._next() for _i in range(count)]
-        # Standard sequences draw every number in one query.
-        self.env.cr.execute(
-            "SELECT nextval(%s) FROM generate_series(1, %s)",
-            (f"ir_sequence_{sequence.id:03d}", count),
-        )
-        prefix, suffix = sequence._get_prefix_suffix()
-        return [
-            f"{prefix}{number:0{sequence.padding}d}{suffix}"
-            for (number,) in self.env.cr.fetchall()
-        ]
+        return sequence.with_company(company)._key_account_next_batch(count)
 
     def _key_account_assign_code(self):
         for company, partners in self.grouped(
