@@ -39,6 +39,31 @@ class StockMove(models.Model):
             values["key_account_allocation_id"] = self.key_account_allocation_id.id
         return values
 
+    def _trigger_scheduler(self):
+        """Core searches the orderpoint of every move, one search per move.
+        Recipient moves of the same product and locations share their
+        orderpoint: one representative per key (the largest quantity, which
+        decides whether its origin is reported) is enough."""
+        recipient_moves = self.filtered("key_account_allocation_id")
+        if len(recipient_moves) <= 1:
+            return super()._trigger_scheduler()
+        representatives = {}
+        for move in recipient_moves:
+            key = (
+                move.product_id,
+                move.location_id,
+                move.location_dest_id,
+                move.company_id,
+                move.origin,
+            )
+            best = representatives.get(key)
+            if not best or move.product_qty > best.product_qty:
+                representatives[key] = move
+        moves = self - recipient_moves
+        for move in representatives.values():
+            moves |= move
+        return super(StockMove, moves)._trigger_scheduler()
+
     def _action_confirm(self, merge=True, merge_into=False):
         # Recipient moves get their pickings in one pass before core's loop,
         # which then finds them assigned (_should_be_assigned is False).
