@@ -6,6 +6,6 @@ from . import sale_order_line
 from . import stock_move
 from . import stock_picking
 from . import stock_rule
-from . import ir_sequence
+from . import procurement_group
 from . import sale_order_review
 from . import stock_picking_acceptance

@@ -19,7 +19,6 @@ class KeyAccountAllocation(models.Model):
 
     order_line_id = fields.Many2one(
         comodel_name="sale.order.line",
-        string="Order Line",
         required=True,
         index=True,
         ondelete="cascade",
@@ -28,7 +27,6 @@ class KeyAccountAllocation(models.Model):
     )
     order_id = fields.Many2one(
         comodel_name="sale.order",
-        string="Order",
         compute="_compute_order_id",
         store=True,
         index=True,
@@ -53,7 +51,6 @@ class KeyAccountAllocation(models.Model):
     )
     recipient_id = fields.Many2one(
         comodel_name="res.partner",
-        string="Recipient",
         required=True,
         index=True,
         check_company=True,
@@ -62,13 +59,12 @@ class KeyAccountAllocation(models.Model):
     )
     recipient_phone = fields.Char(related="recipient_id.phone", string="Phone")
     quantity = fields.Float(
-        string="Quantity",
         digits="Product Unit of Measure",
         required=True,
         default=1.0,
     )
-    department = fields.Char(string="Department", index=True)
-    branch = fields.Char(string="Branch", index=True)
+    department = fields.Char(index=True)
+    branch = fields.Char(index=True)
     group_key = fields.Char(
         string="Delivery Group",
         compute="_compute_group_key",
@@ -77,7 +73,6 @@ class KeyAccountAllocation(models.Model):
     )
     procurement_group_id = fields.Many2one(
         comodel_name="procurement.group",
-        string="Procurement Group",
         copy=False,
         readonly=True,
         index="btree_not_null",
@@ -118,10 +113,9 @@ class KeyAccountAllocation(models.Model):
             ("damage", "Damage"),
             ("other", "Other"),
         ],
-        string="Discrepancy Type",
         copy=False,
     )
-    discrepancy_note = fields.Text(string="Discrepancy Note", copy=False)
+    discrepancy_note = fields.Text(copy=False)
 
     _sql_constraints = (
         (

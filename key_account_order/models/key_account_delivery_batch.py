@@ -11,7 +11,6 @@ class KeyAccountDeliveryBatch(models.Model):
 
     order_id = fields.Many2one(
         comodel_name="sale.order",
-        string="Order",
         required=True,
         index=True,
         ondelete="cascade",
@@ -40,7 +39,7 @@ class KeyAccountDeliveryBatch(models.Model):
         context={"key_account_show_recipients": True},
         help="Where the batch of this department or branch is delivered.",
     )
-    note = fields.Char(string="Note")
+    note = fields.Char()
 
     _sql_constraints = (
         (

@@ -31,7 +31,6 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     key_account_recipient = fields.Boolean(
-        string="Key Account Recipient",
         index=True,
         copy=False,
         help="Delivery recipient of a key-account order (e.g. an employee of the "

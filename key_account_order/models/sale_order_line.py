@@ -172,7 +172,7 @@ class SaleOrderLine(models.Model):
                     values,
                 )
             )
-        ProcurementGroup.run(procurements)
+        ProcurementGroup._key_account_run(procurements)
         new_groups = {}
         for allocation in allocations:
             new_groups.setdefault(allocation.order_id, set()).add(groups[allocation].id)
