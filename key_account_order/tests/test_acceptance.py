@@ -103,12 +103,16 @@ class TestAcceptance(KeyAccountImportCommon):
         self.assertFalse(self.order.key_account_has_discrepancy)
 
     def test_wizard_defaults_from_order_and_picking(self):
-        wizard = (
-            self.env["key.account.acceptance.wizard"]
-            .with_context(active_model="sale.order", active_ids=self.order.ids)
-            .create({})
-        )
-        self.assertEqual(wizard.allocation_ids, self.allocations)
+        def order_wizard():
+            return (
+                self.env["key.account.acceptance.wizard"]
+                .with_context(active_model="sale.order", active_ids=self.order.ids)
+                .create({})
+            )
+
+        self.assertFalse(order_wizard().allocation_ids, "nothing delivered yet")
+        self._deliver(self.allocations[:2].picking_id)
+        self.assertEqual(order_wizard().allocation_ids, self.allocations[:2])
         picking = self.allocations[1].picking_id
         action = picking.action_key_account_acceptance_wizard()
         wizard = (

@@ -51,10 +51,12 @@ class KeyAccountAcceptanceWizard(models.TransientModel):
                     ._key_account_get_allocations()
                 )
             elif context.get("active_model") == "sale.order":
+                # What is left to record: delivered, not yet accepted.
                 allocations = allocations.search(
                     [
                         ("order_id", "in", active_ids),
                         ("acceptance_state", "=", "pending"),
+                        ("picking_id.state", "=", "done"),
                     ]
                 )
             res["allocation_ids"] = [(6, 0, allocations.ids)]
