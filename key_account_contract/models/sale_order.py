@@ -1,0 +1,139 @@
+# Copyright 2026 Key Account Management Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+def _payment_method_selection(self):
+    return self.env["key.account.contract"]._fields["payment_method"].selection
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    key_account_contract_id = fields.Many2one(
+        "key.account.contract",
+        string="Contract",
+        compute="_compute_key_account_contract_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index="btree_not_null",
+        check_company=True,
+        tracking=True,
+        copy=False,
+        domain="[('partner_id', 'parent_of', partner_id), "
+        "('company_id', '=', company_id), ('state', '=', 'active')]",
+    )
+    key_account_payment_method = fields.Selection(
+        selection=_payment_method_selection,
+        string="Payment Method",
+        compute="_compute_key_account_payment_method",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+
+    @api.depends("partner_id", "company_id")
+    def _compute_key_account_contract_id(self):
+        Contract = self.env["key.account.contract"]
+        for order in self:
+            if order.state != "draft":
+                continue
+            partner = order.partner_id.commercial_partner_id
+            if order.key_account_contract_id.partner_id == partner and (
+                order.key_account_contract_id.company_id == order.company_id
+            ):
+                continue
+            order.key_account_contract_id = (
+                Contract._get_active_contract(
+                    partner,
+                    date=fields.Date.context_today(order, order.date_order)
+                    if order.date_order
+                    else None,
+                    company=order.company_id or self.env.company,
+                )
+                if partner.is_key_account
+                else Contract
+            )
+
+    @api.depends("key_account_contract_id")
+    def _compute_key_account_payment_method(self):
+        for order in self:
+            order.key_account_payment_method = (
+                order.key_account_contract_id.payment_method
+                or order.key_account_payment_method
+            )
+
+    @api.depends("key_account_contract_id")
+    def _compute_pricelist_id(self):
+        super()._compute_pricelist_id()
+        for order in self:
+            if order.state == "draft" and order.key_account_contract_id.pricelist_id:
+                order.pricelist_id = order.key_account_contract_id.pricelist_id
+
+    @api.depends("key_account_contract_id")
+    def _compute_payment_term_id(self):
+        super()._compute_payment_term_id()
+        for order in self:
+            if order.key_account_contract_id.payment_term_id:
+                order.payment_term_id = order.key_account_contract_id.payment_term_id
+
+    def _key_account_check_contract(self):
+        """Refuse orders whose contract does not cover them."""
+        for order in self.filtered("key_account_contract_id"):
+            contract = order.key_account_contract_id
+            order_date = fields.Date.context_today(order, order.date_order)
+            if contract.partner_id != order.partner_id.commercial_partner_id:
+                raise UserError(
+                    self.env._(
+                        "Order %(order)s cannot be confirmed: contract "
+                        "%(contract)s belongs to %(owner)s, not to %(customer)s. "
+                        "Choose a contract of the customer.",
+                        order=order.name,
+                        contract=contract.name,
+                        owner=contract.partner_id.display_name,
+                        customer=order.partner_id.commercial_partner_id.display_name,
+                    )
+                )
+            if contract.company_id != order.company_id:
+                raise UserError(
+                    self.env._(
+                        "Order %(order)s cannot be confirmed: contract "
+                        "%(contract)s belongs to company %(company)s.",
+                        order=order.name,
+                        contract=contract.name,
+                        company=contract.company_id.name,
+                    )
+                )
+            if contract.state != "active" or not (
+                contract.date_start <= order_date <= contract.date_end
+            ):
+                raise UserError(
+                    self.env._(
+                        "Order %(order)s cannot be confirmed: contract "
+                        "%(contract)s is not active on %(date)s (state: "
+                        "%(state)s, valid %(start)s - %(end)s). Use an active "
+                        "contract or remove it from the order.",
+                        order=order.name,
+                        contract=contract.name,
+                        date=order_date,
+                        state=dict(
+                            contract._fields["state"]._description_selection(
+                                self.env
+                            )
+                        )[contract.state],
+                        start=contract.date_start,
+                        end=contract.date_end,
+                    )
+                )
+
+    def action_confirm(self):
+        self._key_account_check_contract()
+        return super().action_confirm()
+
+    def _prepare_invoice(self):
+        vals = super()._prepare_invoice()
+        if self.key_account_contract_id:
+            vals["key_account_contract_id"] = self.key_account_contract_id.id
+        return vals

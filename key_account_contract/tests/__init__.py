@@ -1,0 +1,4 @@
+from . import test_contract_state
+from . import test_contract_price
+from . import test_contract_order
+from . import test_contract_security
