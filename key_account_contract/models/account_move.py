@@ -14,6 +14,5 @@ class AccountMove(models.Model):
         tracking=True,
         domain="[('partner_id', '=', commercial_partner_id), "
         "('state', 'in', ('active', 'expired', 'terminated'))]",
-        help="Key-account contract the invoice is issued under; credit notes "
-        "keep it.",
+        help="Key-account contract the invoice is issued under; credit notes keep it.",
     )

@@ -24,7 +24,7 @@ CREDIT_UNLIMITED = 1e12
 class KeyAccountContract(models.Model):
     _name = "key.account.contract"
     _description = "Key Account Contract"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ("mail.thread", "mail.activity.mixin")
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -46,7 +46,8 @@ class KeyAccountContract(models.Model):
         check_company=True,
         domain="[('is_key_account', '=', True), ('key_account_state', '=', 'approved'),"
         " ('is_company', '=', True)]",
-        help="Approved key account (the commercial entity) the contract is signed with.",
+        help="Approved key account (the commercial entity) the contract is signed "
+        "with.",
     )
     user_id = fields.Many2one(
         "res.users",
@@ -79,8 +80,9 @@ class KeyAccountContract(models.Model):
         string="End Date",
         required=True,
         tracking=True,
-        default=lambda self: fields.Date.context_today(self)
-        + relativedelta(years=1, days=-1),
+        default=lambda self: (
+            fields.Date.context_today(self) + relativedelta(years=1, days=-1)
+        ),
     )
     date_signed = fields.Date(string="Signing Date", copy=False)
     state = fields.Selection(
@@ -235,7 +237,7 @@ class KeyAccountContract(models.Model):
     )
     amount_paid = fields.Monetary(
         compute="_compute_execution",
-        help="Paid part of posted customer invoices minus credit notes.",
+        help="Paid part (tax included) of posted customer invoices minus credit notes.",
     )
     amount_remaining = fields.Monetary(
         compute="_compute_execution",
@@ -244,11 +246,12 @@ class KeyAccountContract(models.Model):
     credit_unlimited = fields.Boolean(compute="_compute_execution")
     credit_available = fields.Monetary(
         compute="_compute_execution",
-        help="Credit limit minus the ordered and unpaid amount. Contracts without "
-        "credit limit have unlimited credit.",
+        help="Credit limit minus the ordered and unpaid amount (tax included: "
+        "total of confirmed orders minus payments). Contracts without credit "
+        "limit have unlimited credit.",
     )
 
-    _sql_constraints = [
+    _sql_constraints = (
         (
             "name_company_uniq",
             "unique(name, company_id)",
@@ -259,7 +262,7 @@ class KeyAccountContract(models.Model):
             "CHECK(date_end >= date_start)",
             "The end date of a contract cannot be before its start date.",
         ),
-    ]
+    )
 
     # ------------------------------------------------------------------
     # Computes
@@ -311,7 +314,7 @@ class KeyAccountContract(models.Model):
         if not ids:
             return result
         self.env["sale.order"].flush_model(
-            ["key_account_contract_id", "state", "amount_untaxed"]
+            ["key_account_contract_id", "state", "amount_untaxed", "amount_total"]
         )
         self.env["sale.order.line"].flush_model(
             ["order_id", "qty_delivered", "price_reduce_taxexcl"]
@@ -327,6 +330,13 @@ class KeyAccountContract(models.Model):
             ]
         )
         queries = {
+            "ordered_total": SQL(
+                """SELECT key_account_contract_id, SUM(amount_total)
+                     FROM sale_order
+                    WHERE key_account_contract_id IN %s AND state = 'sale'
+                 GROUP BY key_account_contract_id""",
+                ids,
+            ),
             "ordered": SQL(
                 """SELECT key_account_contract_id, SUM(amount_untaxed)
                      FROM sale_order
@@ -382,7 +392,7 @@ class KeyAccountContract(models.Model):
             contract.credit_available = (
                 CREDIT_UNLIMITED
                 if contract.credit_unlimited
-                else contract.credit_limit - (ordered - paid)
+                else contract.credit_limit - (values["ordered_total"] - paid)
             )
 
     @api.depends("partner_id")
@@ -576,7 +586,9 @@ class KeyAccountContract(models.Model):
             if contract.allow_promotions:
                 # a company's own promotion pricelist wins over a shared one
                 base = (
-                    promotions.filtered(lambda p, c=contract: p.company_id == c.company_id)
+                    promotions.filtered(
+                        lambda p, c=contract: p.company_id == c.company_id
+                    )
                     or promotions.filtered(lambda p: not p.company_id)
                 )[:1] or base
             result[contract] = base
@@ -590,23 +602,25 @@ class KeyAccountContract(models.Model):
             "base": "pricelist" if base_pricelist else "list_price",
             "base_pricelist_id": base_pricelist.id,
         }
-        vals_list = [
-            dict(common, applied_on="3_global", price_discount=self.discount)
-        ]
+        vals_list = [dict(common, applied_on="3_global", price_discount=self.discount)]
         for line in self.discount_line_ids:
             if line.product_id:
-                vals = {"applied_on": "0_product_variant", "product_id": line.product_id.id}
+                vals = {
+                    "applied_on": "0_product_variant",
+                    "product_id": line.product_id.id,
+                }
             else:
-                vals = {"applied_on": "2_product_category", "categ_id": line.categ_id.id}
+                vals = {
+                    "applied_on": "2_product_category",
+                    "categ_id": line.categ_id.id,
+                }
             vals_list.append(dict(common, price_discount=line.discount, **vals))
         return vals_list
 
     def _prepare_pricelist_vals(self):
         self.ensure_one()
         return {
-            "name": self.env._(
-                "Contract %(contract)s", contract=self.name
-            ),
+            "name": self.env._("Contract %(contract)s", contract=self.name),
             "company_id": self.company_id.id,
             "currency_id": self.currency_id.id,
             "key_account_contract_id": self.id,
@@ -858,9 +872,7 @@ class KeyAccountContract(models.Model):
     # ------------------------------------------------------------------
     def action_view_sale_orders(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "sale.action_orders"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
         action["domain"] = [("key_account_contract_id", "=", self.id)]
         action["context"] = {
             "default_partner_id": self.partner_id.id,

@@ -30,13 +30,13 @@ class KeyAccountContractDiscount(models.Model):
     )
     discount = fields.Float(string="Discount (%)", digits="Discount", required=True)
 
-    _sql_constraints = [
+    _sql_constraints = (
         (
             "discount_check",
             "CHECK(discount >= 0 AND discount <= 100)",
             "A contract discount must be between 0 and 100%.",
         ),
-    ]
+    )
 
     @api.depends("categ_id", "product_id")
     def _compute_display_name(self):

@@ -24,7 +24,7 @@ class KeyAccountContractRebateTier(models.Model):
     )
     rate = fields.Float(string="Rebate Rate (%)", digits="Discount", required=True)
 
-    _sql_constraints = [
+    _sql_constraints = (
         (
             "rate_check",
             "CHECK(rate >= 0 AND rate <= 100)",
@@ -35,4 +35,4 @@ class KeyAccountContractRebateTier(models.Model):
             "unique(contract_id, amount_from)",
             "Two rebate tiers of a contract cannot start at the same amount.",
         ),
-    ]
+    )

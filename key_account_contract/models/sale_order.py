@@ -119,9 +119,7 @@ class SaleOrder(models.Model):
                         contract=contract.name,
                         date=order_date,
                         state=dict(
-                            contract._fields["state"]._description_selection(
-                                self.env
-                            )
+                            contract._fields["state"]._description_selection(self.env)
                         )[contract.state],
                         start=contract.date_start,
                         end=contract.date_end,

@@ -1,1 +1,125 @@
+# Copyright 2026 Key Account Management Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
 from .common import KeyAccountContractCommon
+
+
+@tagged("post_install", "-at_install")
+class TestContractOrder(KeyAccountContractCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["account.chart.template"].try_loading(
+            "generic_coa", company=cls.company, install_demo=False
+        )
+        (cls.product_a | cls.product_b).taxes_id = False
+        cls.customer = cls._create_key_account("KA Order Customer")
+        cls.buyer = cls.env["res.partner"].create(
+            {"name": "KA Buyer", "parent_id": cls.customer.id, "type": "contact"}
+        )
+        cls.contract = cls._create_contract(
+            cls.customer,
+            credit_limit=5000.0,
+            committed_amount=10000.0,
+            discount_line_ids=[
+                Command.create({"categ_id": cls.categ_a.id, "discount": 20.0})
+            ],
+        )
+
+    def _order_form(self, partner):
+        form = Form(self.env["sale.order"])
+        form.partner_id = partner
+        with form.order_line.new() as line:
+            line.product_id = self.product_a
+            line.product_uom_qty = 10.0
+        return form
+
+    def test_contract_terms_applied(self):
+        form = self._order_form(self.buyer)
+        self.assertEqual(form.key_account_contract_id, self.contract)
+        self.assertEqual(form.pricelist_id, self.contract.pricelist_id)
+        self.assertEqual(form.payment_term_id, self.payment_term)
+        self.assertEqual(form.key_account_payment_method, "acceptance_bill")
+        order = form.save()
+        self.assertEqual(order.order_line.price_unit, 128.0)
+        self.assertEqual(order.amount_untaxed, 1280.0)
+
+    def test_retail_customer_without_contract(self):
+        retail = self.env["res.partner"].create({"name": "KA Walk-in"})
+        order = self._order_form(retail).save()
+        self.assertFalse(order.key_account_contract_id)
+        self.assertEqual(order.order_line.price_unit, 200.0)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_confirmation_refused(self):
+        order = self._order_form(self.customer).save()
+        other = self._create_contract(self._create_key_account("KA Someone Else"))
+        order.key_account_contract_id = other
+        with self.assertRaisesMessage(UserError, other.name, "KA Someone Else"):
+            order.action_confirm()
+        order.key_account_contract_id = self.contract
+        self.contract.action_terminate()
+        with self.assertRaisesMessage(UserError, self.contract.name):
+            order.action_confirm()
+        self.assertEqual(order.state, "draft")
+
+    def test_execution(self):
+        order = self._order_form(self.customer).save()
+        order.action_confirm()
+        contract = self.contract
+        self.assertEqual(contract.sale_order_count, 1)
+        self.assertEqual(contract.amount_ordered, 1280.0)
+        self.assertEqual(contract.amount_remaining, 10000.0 - 1280.0)
+        self.assertEqual(contract.amount_delivered, 0.0)
+        self.assertEqual(contract.credit_available, 5000.0 - 1280.0)
+
+        picking = order.picking_ids
+        self.assertEqual(len(picking), 1)
+        picking.move_ids.quantity = 4.0
+        picking.with_context(skip_backorder=True).button_validate()
+        self.assertEqual(picking.state, "done")
+        contract.invalidate_recordset()
+        self.assertEqual(contract.amount_delivered, 4 * 128.0)
+
+        invoice = order._create_invoices()
+        self.assertEqual(invoice.key_account_contract_id, contract)
+        invoice.action_post()
+        contract.invalidate_recordset()
+        self.assertEqual(contract.invoice_count, 1)
+        self.assertEqual(contract.amount_invoiced, 512.0)
+        self.assertEqual(contract.amount_paid, 0.0)
+
+        wizard = Form(
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            )
+        ).save()
+        wizard.action_create_payments()
+        contract.invalidate_recordset()
+        self.assertEqual(contract.amount_paid, 512.0)
+        self.assertEqual(contract.credit_available, 5000.0 - (1280.0 - 512.0))
+
+        refund = invoice._reverse_moves()
+        self.assertEqual(refund.key_account_contract_id, contract)
+        refund.action_post()
+        contract.invalidate_recordset()
+        self.assertEqual(contract.amount_invoiced, 0.0)
+        self.assertEqual(contract.invoice_count, 2)
+        action = contract.action_view_invoices()
+        self.assertEqual(
+            self.env["account.move"].search(action["domain"]), invoice | refund
+        )
+        action = contract.action_view_sale_orders()
+        self.assertEqual(self.env["sale.order"].search(action["domain"]), order)
+
+    def test_execution_batch(self):
+        second = self._create_contract(self._create_key_account("KA Batch"))
+        order = self._order_form(second.partner_id).save()
+        order.action_confirm()
+        contracts = self.contract | second
+        contracts.invalidate_recordset()
+        self.assertEqual(contracts.mapped("amount_ordered"), [0.0, 1600.0])
