@@ -2,3 +2,4 @@ from . import test_contract_state
 from . import test_contract_price
 from . import test_contract_order
 from . import test_contract_security
+from . import test_contract_report
