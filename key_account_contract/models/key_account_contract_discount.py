@@ -12,7 +12,6 @@ class KeyAccountContractDiscount(models.Model):
 
     contract_id = fields.Many2one(
         "key.account.contract",
-        string="Contract",
         required=True,
         ondelete="cascade",
         index=True,
@@ -24,7 +23,6 @@ class KeyAccountContractDiscount(models.Model):
     )
     product_id = fields.Many2one(
         "product.product",
-        string="Product",
         ondelete="cascade",
         check_company=True,
     )

@@ -10,7 +10,6 @@ class KeyAccountContractRebateTier(models.Model):
 
     contract_id = fields.Many2one(
         "key.account.contract",
-        string="Contract",
         required=True,
         ondelete="cascade",
         index=True,

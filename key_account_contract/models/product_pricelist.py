@@ -13,7 +13,6 @@ class ProductPricelist(models.Model):
     )
     key_account_contract_id = fields.Many2one(
         "key.account.contract",
-        string="Key Account Contract",
         readonly=True,
         index="btree_not_null",
         ondelete="cascade",

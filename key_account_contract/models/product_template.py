@@ -7,7 +7,6 @@ class ProductTemplate(models.Model):
     _inherit = "product.template"
 
     key_account_price = fields.Float(
-        string="Key Account Price",
         compute="_compute_key_account_prices",
         digits="Product Price",
         help="Price of the Key Account Price pricelist (大客户价), in the "

@@ -67,17 +67,19 @@ class SaleOrder(models.Model):
 
     @api.depends("key_account_contract_id")
     def _compute_pricelist_id(self):
-        super()._compute_pricelist_id()
+        res = super()._compute_pricelist_id()
         for order in self:
             if order.state == "draft" and order.key_account_contract_id.pricelist_id:
                 order.pricelist_id = order.key_account_contract_id.pricelist_id
+        return res
 
     @api.depends("key_account_contract_id")
     def _compute_payment_term_id(self):
-        super()._compute_payment_term_id()
+        res = super()._compute_payment_term_id()
         for order in self:
             if order.key_account_contract_id.payment_term_id:
                 order.payment_term_id = order.key_account_contract_id.payment_term_id
+        return res
 
     def _key_account_check_contract(self):
         """Refuse orders whose contract does not cover them."""

@@ -123,3 +123,23 @@ class TestContractOrder(KeyAccountContractCommon):
         contracts = self.contract | second
         contracts.invalidate_recordset()
         self.assertEqual(contracts.mapped("amount_ordered"), [0.0, 1600.0])
+
+    def test_execution_queries_do_not_grow(self):
+        contracts = self.contract
+        for index in range(4):
+            contract = self._create_contract(
+                self._create_key_account(f"KA Volume {index}")
+            )
+            self._order_form(contract.partner_id).save().action_confirm()
+            contracts |= contract
+
+        def queries(records):
+            records.invalidate_recordset()
+            start = self.env.cr.sql_log_count
+            records.mapped("amount_ordered")
+            records.mapped("credit_available")
+            return self.env.cr.sql_log_count - start
+
+        queries(contracts)  # warm-up (pending flushes)
+        self.assertEqual(queries(contracts[:1]), queries(contracts))
+        self.assertEqual(contracts[1:].mapped("amount_ordered"), [1600.0] * 4)
