@@ -502,6 +502,12 @@ class KeyAccountContract(models.Model):
                 vals["name"] = self.env["ir.sequence"].with_company(
                     company
                 ).next_by_code(CONTRACT_SEQUENCE_CODE) or self.env._("New")
+        if not self.env.su and any(
+            vals.get("state", "draft") not in ("draft", "cancelled")
+            for vals in vals_list
+        ):
+            # contracts are born in draft; only a manager creates them live
+            self._check_manager()
         contracts = super().create(vals_list)
         contracts._sync_pricelist()
         return contracts

@@ -27,6 +27,15 @@ class TestContractSecurity(KeyAccountContractCommon):
         contract.discount = 6.0
         self.assertEqual(contract.state, "draft")
         with self.assertRaises(AccessError):
+            Contract.create(
+                {
+                    "partner_id": self.customer.id,
+                    "date_start": self.today,
+                    "date_end": self.today,
+                    "state": "active",
+                }
+            )
+        with self.assertRaises(AccessError):
             contract.action_confirm()
         with self.assertRaises(AccessError):
             contract.write({"state": "active"})
