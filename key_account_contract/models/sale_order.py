@@ -82,10 +82,14 @@ class SaleOrder(models.Model):
         return res
 
     def _key_account_check_contract(self):
-        """Refuse orders whose contract does not cover them."""
+        """Refuse orders whose contract does not cover them.
+
+        The order date checked is the confirmation date (today): confirming
+        sets ``date_order`` to now.
+        """
         for order in self.filtered("key_account_contract_id"):
             contract = order.key_account_contract_id
-            order_date = fields.Date.context_today(order, order.date_order)
+            order_date = fields.Date.context_today(order)
             if contract.partner_id != order.partner_id.commercial_partner_id:
                 raise UserError(
                     self.env._(

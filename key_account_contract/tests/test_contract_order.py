@@ -1,5 +1,7 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from dateutil.relativedelta import relativedelta
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
@@ -66,6 +68,31 @@ class TestContractOrder(KeyAccountContractCommon):
         with self.assertRaisesMessage(UserError, self.contract.name):
             order.action_confirm()
         self.assertEqual(order.state, "draft")
+
+    def test_confirmation_refused_after_end_date(self):
+        order = self._order_form(self.customer).save()
+        # the daily action has not expired it yet: the dates still refuse
+        self.contract.date_end = self.today - relativedelta(days=1)
+        self.assertEqual(self.contract.state, "active")
+        with self.assertRaisesMessage(UserError, self.contract.name, "not active"):
+            order.action_confirm()
+
+    def test_contract_change_applies_terms(self):
+        other_term = self.env["account.payment.term"].create(
+            {"name": "KA 90 days", "company_id": self.company.id}
+        )
+        form = Form(self.env["sale.order"])
+        form.partner_id = self.customer
+        self.assertEqual(form.key_account_contract_id, self.contract)
+        form.key_account_contract_id = self.env["key.account.contract"]
+        self.assertNotEqual(form.pricelist_id, self.contract.pricelist_id)
+        self.contract.write(
+            {"payment_term_id": other_term.id, "payment_method": "cash_on_delivery"}
+        )
+        form.key_account_contract_id = self.contract
+        self.assertEqual(form.pricelist_id, self.contract.pricelist_id)
+        self.assertEqual(form.payment_term_id, other_term)
+        self.assertEqual(form.key_account_payment_method, "cash_on_delivery")
 
     def test_execution(self):
         order = self._order_form(self.customer).save()
