@@ -36,25 +36,39 @@ class SaleOrder(models.Model):
 
     @api.depends("partner_id", "company_id")
     def _compute_key_account_contract_id(self):
-        Contract = self.env["key.account.contract"]
+        """Propose the customer's active contract (one search for all orders)."""
+        todo = self.browse()
         for order in self:
             if order.state != "draft":
                 continue
             partner = order.partner_id.commercial_partner_id
-            if order.key_account_contract_id.partner_id == partner and (
-                order.key_account_contract_id.company_id == order.company_id
+            contract = order.key_account_contract_id
+            if (
+                contract
+                and contract.partner_id == partner
+                and contract.company_id == order.company_id
             ):
                 continue
-            order.key_account_contract_id = (
-                Contract._get_active_contract(
-                    partner,
-                    date=fields.Date.context_today(order, order.date_order)
-                    if order.date_order
-                    else None,
-                    company=order.company_id or self.env.company,
-                )
-                if partner.is_key_account
-                else Contract
+            if partner.is_key_account:
+                todo |= order
+            else:
+                order.key_account_contract_id = False
+        if not todo:
+            return
+        today = fields.Date.context_today(self)
+        contracts = self.env["key.account.contract"].search(
+            [
+                ("partner_id", "in", todo.partner_id.commercial_partner_id.ids),
+                ("company_id", "in", todo.company_id.ids),
+                ("state", "=", "active"),
+                ("date_start", "<=", today),
+                ("date_end", ">=", today),
+            ]
+        )
+        by_key = {(c.partner_id, c.company_id): c for c in contracts}
+        for order in todo:
+            order.key_account_contract_id = by_key.get(
+                (order.partner_id.commercial_partner_id, order.company_id), False
             )
 
     @api.depends("key_account_contract_id")
