@@ -1,5 +1,8 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -130,31 +133,73 @@ class TestReviewPool(KeyAccountImportCommon):
 
 @tagged("post_install", "-at_install")
 class TestReviewAutoApproval(KeyAccountImportCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.key_account_review_auto_approve = True
+        cls.contract = cls._create_active_contract()
+
+    @classmethod
+    def _create_active_contract(cls, partner=None, **vals):
+        today = fields.Date.context_today(cls.env.user)
+        contract = cls.env["key.account.contract"].create(
+            {
+                "partner_id": (partner or cls.customer).id,
+                "company_id": cls.company.id,
+                "date_start": today - relativedelta(days=1),
+                "date_end": today + relativedelta(years=1),
+                **vals,
+            }
+        )
+        contract.action_confirm()
+        return contract
+
+    def _notes(self, order):
+        return "".join(order.message_ids.mapped("body"))
+
     def test_auto_approval_off_keeps_pending(self):
         self.company.key_account_review_auto_approve = False
         order = self._create_allocated_order()
         order.action_key_account_submit_review()
         self.assertEqual(order.key_account_review_state, "pending")
         self.assertEqual(order.state, "draft")
+        self.assertFalse(order.key_account_review_note)
 
-    def test_auto_approval_confirms_complete_order(self):
-        self.company.key_account_review_auto_approve = True
+    def test_auto_approval_confirms_order_within_contract(self):
+        self.assertEqual(self.contract.state, "active")
         order = self._create_allocated_order()
+        self.assertEqual(order.key_account_contract_id, self.contract)
         order.action_key_account_submit_review()
         self.assertEqual(order.key_account_review_state, "approved")
         self.assertEqual(order.state, "sale")
-        self.assertIn(
-            "approved automatically", "".join(order.message_ids.mapped("body"))
-        )
+        self.assertIn("approved automatically", self._notes(order))
 
     def test_auto_approval_refused_for_incomplete_allocations(self):
-        self.company.key_account_review_auto_approve = True
         order = self._create_allocated_order()
         order.order_line.product_uom_qty += 5
         order.action_key_account_submit_review()
         self.assertEqual(order.key_account_review_state, "pending")
         self.assertEqual(order.state, "draft")
         self.assertIn("allocations do not add up", order.key_account_review_note)
-        self.assertIn(
-            "Not approved automatically", "".join(order.message_ids.mapped("body"))
-        )
+        self.assertIn("Not approved automatically", self._notes(order))
+
+    def test_auto_approval_refused_without_contract(self):
+        order = self._create_allocated_order()
+        order.key_account_contract_id = False
+        order.action_key_account_submit_review()
+        self.assertEqual(order.key_account_review_state, "pending")
+        self.assertIn("no contract", order.key_account_review_note)
+
+    def test_auto_approval_refused_over_credit(self):
+        self.contract.credit_limit = 100.0
+        order = self._create_allocated_order(quantities=(1, 1))
+        self.assertGreater(order.amount_total, self.contract.credit_available)
+        order.action_key_account_submit_review()
+        self.assertEqual(order.key_account_review_state, "pending")
+        self.assertEqual(order.state, "draft")
+        self.assertIn("exceeds the credit available", order.key_account_review_note)
+        # Within the credit it goes through.
+        self.contract.credit_limit = 100000.0
+        order.key_account_review_state = "returned"
+        order.action_key_account_submit_review()
+        self.assertEqual(order.state, "sale")
