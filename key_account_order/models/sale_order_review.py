@@ -153,35 +153,32 @@ class SaleOrder(models.Model):
                 aggregates=["quantity:sum"],
             )
         }
-        has_contract = "key_account_contract_id" in self._fields
         for order in self:
             reasons = blockers[order]
-            if has_contract:
-                contract = order.key_account_contract_id
-                if not contract:
-                    reasons.append(self.env._("the order has no contract"))
-                elif contract.state != "active":
-                    reasons.append(
-                        self.env._(
-                            "contract %(contract)s is not active",
-                            contract=contract.name,
-                        )
+            contract = order.key_account_contract_id
+            if not contract:
+                reasons.append(self.env._("the order has no contract"))
+            elif contract.state != "active":
+                reasons.append(
+                    self.env._(
+                        "contract %(contract)s is not active", contract=contract.name
                     )
-                elif contract.credit_limit and (
-                    float_compare(
-                        order.amount_total,
-                        contract.credit_available,
-                        precision_rounding=order.currency_id.rounding,
+                )
+            elif not contract.credit_unlimited and (
+                float_compare(
+                    order.amount_total,
+                    contract.credit_available,
+                    precision_rounding=order.currency_id.rounding,
+                )
+                > 0
+            ):
+                reasons.append(
+                    self.env._(
+                        "the order total exceeds the credit available on contract "
+                        "%(contract)s",
+                        contract=contract.name,
                     )
-                    > 0
-                ):
-                    reasons.append(
-                        self.env._(
-                            "the order total exceeds the credit available on contract"
-                            " %(contract)s",
-                            contract=contract.name,
-                        )
-                    )
+                )
             incomplete = order.order_line.filtered(
                 lambda line: (
                     line.product_id.type == "consu"
