@@ -4,7 +4,7 @@
 """Benchmark: confirming a key-account order allocated over N recipients.
 
     python3 tests/perf/bench_confirm.py -c <odoo.conf> -d <db> [--sizes 100,1000]
-        [--with-10000] [--import-rows 10000] [--profile]
+        [--with-10000] [--import-rows 10000] [--repeat 2] [--profile ka]
 
 For each N it times and counts the SQL queries of
   (a) standard Odoo confirming one order of N lines to one address,
@@ -55,6 +55,13 @@ def parse_args(argv):
         choices=["single_address", "n_orders", "ka", "all"],
         help="print a cProfile summary of this scenario's confirmation",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="measure each scenario this many times (fresh orders each time) and "
+        "keep the fastest: the machine may be shared",
+    )
     parser.add_argument("--profile-sort", default="cumulative")
     parser.add_argument("--profile-lines", type=int, default=45)
     parser.add_argument(
@@ -71,6 +78,7 @@ def parse_args(argv):
 
 class Bench:
     sort = "cumulative"
+    repeat = 1
     lines = 45
 
     def __init__(self, env):
@@ -214,6 +222,7 @@ class Bench:
         orders = orders.with_user(self.user)
         profiler = cProfile.Profile() if profile else None
         queries = self.cr.sql_log_count
+        cpu = time.process_time()
         start = time.perf_counter()
         if profiler:
             profiler.enable()
@@ -222,23 +231,31 @@ class Bench:
         if profiler:
             profiler.disable()
         seconds = time.perf_counter() - start
+        cpu = time.process_time() - cpu
         queries = self.cr.sql_log_count - queries
         if profiler:
             profiler.dump_stats(f"/tmp/bench_profile_{len(orders)}_{seconds:.0f}.out")
             stats = pstats.Stats(profiler, stream=sys.stdout)
             stats.sort_stats(self.sort).print_stats(self.lines)
-        return seconds, queries
+        return seconds, queries, cpu
 
     def run_size(
         self, n, profile=False, scenarios=("single_address", "n_orders", "ka")
     ):
         result = {}
-        for name in scenarios:
-            prepare = getattr(self, f"prepare_{name}")
-            orders = prepare(n, f"{name}{n}")
-            seconds, queries = self.measure(orders, profile=profile in (name, "all"))
-            pickings = len(orders.picking_ids)
-            result[name] = (seconds, queries, pickings)
+        for attempt in range(self.repeat):
+            # Scenarios interleaved, so that a busy moment of a shared machine
+            # does not fall on one scenario's every attempt.
+            for name in scenarios:
+                prepare = getattr(self, f"prepare_{name}")
+                orders = prepare(n, f"{name}{n}r{attempt}")
+                seconds, queries, cpu = self.measure(
+                    orders, profile=profile in (name, "all")
+                )
+                pickings = len(orders.picking_ids)
+                best = result.get(name)
+                if not best or seconds < best[0]:
+                    result[name] = (seconds, queries, pickings, cpu)
         return result
 
     def warm_up(self):
@@ -248,6 +265,7 @@ class Bench:
             self.prepare_ka,
         ):
             self.measure(prepare(5, f"warmup{prepare.__name__}"))
+            self.env.flush_all()
 
     def bench_import(self, rows):
         """``_key_account_get_or_create_recipients`` vs ``res.partner.load``
@@ -326,11 +344,12 @@ def main(argv=None):
                 sys.exit(f"key_account_order is not installed in {args.database}")
             bench = Bench(env)
             bench.sort = args.profile_sort
+            bench.repeat = max(1, args.repeat)
             bench.lines = args.profile_lines
             bench.warm_up()
             print(
-                f"{'N':>6} {'scenario':<34} {'seconds':>9} {'queries':>9} "
-                f"{'q/record':>9} {'pickings':>9} {'vs (a)':>7}"
+                f"{'N':>6} {'scenario':<34} {'seconds':>9} {'cpu_s':>7} "
+                f"{'queries':>9} {'q/record':>9} {'pickings':>9} {'vs (a)':>7}"
             )
             labels = {
                 "single_address": "(a) one order, N lines, 1 address",
@@ -343,11 +362,11 @@ def main(argv=None):
                     n, profile=args.profile, scenarios=args.scenarios.split(",")
                 )
                 base = result.get("single_address", (0, 0, 0))[0]
-                for name, (seconds, queries, pickings) in result.items():
+                for name, (seconds, queries, pickings, cpu) in result.items():
                     ratio = f"{seconds / base:.2f}" if base else "-"
                     print(
-                        f"{n:>6} {labels[name]:<34} {seconds:>9.2f} {queries:>9} "
-                        f"{queries / n:>9.2f} {pickings:>9} {ratio:>7}"
+                        f"{n:>6} {labels[name]:<34} {seconds:>9.2f} {cpu:>7.2f} "
+                        f"{queries:>9} {queries / n:>9.2f} {pickings:>9} {ratio:>7}"
                     )
                 sys.stdout.flush()
                 summary[n] = result
@@ -356,7 +375,7 @@ def main(argv=None):
                     imports = bench.bench_import(args.import_rows)
                 print()
                 print(
-                    f"{'rows':>6} {'recipient import':<34} {'seconds':>9} "
+                    f"{'rows':>6} {'recipient import':<38} {'seconds':>9} "
                     f"{'queries':>9} {'partners':>9}"
                 )
                 for name, label in (
@@ -365,7 +384,7 @@ def main(argv=None):
                 ):
                     seconds, queries, count = imports[name]
                     print(
-                        f"{args.import_rows:>6} {label:<34} {seconds:>9.2f} "
+                        f"{args.import_rows:>6} {label:<38} {seconds:>9.2f} "
                         f"{queries:>9} {count:>9}"
                     )
             rows = summary
@@ -373,7 +392,7 @@ def main(argv=None):
             cr.rollback()
     n = max(rows)
     result = rows[n]
-    ka_s, ka_q, ka_pickings = result["ka"]
+    ka_s, ka_q, ka_pickings, _cpu = result["ka"]
     single_s = result.get("single_address", (0.0,))[0]
     orders_s = result.get("n_orders", (0.0,))[0]
     print(
