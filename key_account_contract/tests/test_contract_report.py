@@ -26,6 +26,19 @@ class TestContractReport(KeyAccountContractCommon):
         self.assertIn("Authorised representative", html)
         self.assertIn('name="rebates"', html)
 
+    def test_report_prints_as_pdf(self):
+        contract = self._create_contract(self._create_key_account("北京印章客户"))
+        pdf, report_format = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(
+                "key_account_contract.action_report_key_account_contract",
+                contract.ids,
+            )
+        )
+        self.assertEqual(report_format, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF-"), "wkhtmltopdf produced no PDF")
+
     def test_zh_cn_translation(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(
