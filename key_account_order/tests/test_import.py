@@ -14,7 +14,7 @@ from odoo.tools import file_open
 
 from odoo.addons.key_account_base.tests.common import KeyAccountBaseCommon
 
-HEADER = [
+HEADER = (
     "姓名/Name",
     "手机/Phone",
     "省/Province",
@@ -25,8 +25,8 @@ HEADER = [
     "分支机构/Branch",
     "商品编码/Product Reference",
     "数量/Quantity",
-]
-CHINESE_HEADER = [
+)
+CHINESE_HEADER = (
     "姓名",
     "手机",
     "省",
@@ -37,7 +37,7 @@ CHINESE_HEADER = [
     "分支机构",
     "商品编码",
     "数量",
-]
+)
 
 
 def recipient_row(index, ref="KA-GIFT", quantity="1", **values):
