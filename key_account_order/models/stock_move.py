@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from odoo import fields, models
-from odoo.tools import SQL, float_compare
+from odoo.tools import SQL, float_compare, float_is_zero
 
 # Picking states into which new moves may still be added (as in core).
 OPEN_PICKING_STATES = (
@@ -92,6 +92,119 @@ class StockMove(models.Model):
                 merge = False
         return super()._action_confirm(merge=merge, merge_into=merge_into)
 
+    # ------------------------------------------------------------------
+    # Reservation in batch
+    # ------------------------------------------------------------------
+    def _action_assign(self, force_qty=False):
+        # Recipient moves of one product and source location are reserved
+        # together: one quant search and one move line create for all of
+        # them, where core searches and updates the quants once per move.
+        batch = self._key_account_batch_reservable() if not force_qty else self.browse()
+        if batch:
+            batch._key_account_reserve_batch()
+        rest = self - batch
+        if rest or not batch:
+            return super(StockMove, rest)._action_assign(force_qty=force_qty)
+
+    def _key_account_batch_reservable(self):
+        """The moves of ``self`` that the batched reservation handles: fresh
+        make-to-stock recipient moves of untracked storable products in their
+        product's unit, without packaging or package constraints. Everything
+        else (chained moves, lots, serials, packages...) is left to core."""
+        candidates = self.filtered(
+            lambda m: (
+                m.key_account_allocation_id
+                and m.state in ("confirmed", "waiting", "partially_available")
+                and not m.picked
+                and not m.move_orig_ids
+                and not m.move_line_ids
+                and m.procure_method == "make_to_stock"
+                and m.product_id.tracking == "none"
+                and m.product_uom == m.product_id.uom_id
+                and not m.product_packaging_id
+                and not m.package_level_id
+                and not m._should_bypass_reservation()
+            )
+        )
+        # Alone, a move gains nothing from the batch.
+        counts = defaultdict(int)
+        for move in candidates:
+            counts[move._key_account_reservation_key()] += 1
+        return candidates.filtered(
+            lambda m: counts[m._key_account_reservation_key()] > 1
+        )
+
+    def _key_account_reservation_key(self):
+        return (self.product_id, self.location_id, self.company_id)
+
+    def _key_account_reserve_batch(self):
+        """Reserve the moves as core's ``_action_assign`` would, one after the
+        other in the order of ``self``, but with one quant search per
+        (product, location), one move line ``create`` for all the moves and
+        one update per quant used."""
+        Quant = self.env["stock.quant"].sudo()
+        quant_reserved = defaultdict(float)
+        line_vals = []
+        by_key = defaultdict(list)
+        for move in self:
+            by_key[move._key_account_reservation_key()].append(move)
+        for (product, location, company), moves in by_key.items():
+            rounding = product.uom_id.rounding
+            needs = [
+                (move, move.product_uom_qty - move.quantity)
+                for move in moves
+                if float_compare(
+                    move.product_uom_qty - move.quantity,
+                    0,
+                    precision_rounding=rounding,
+                )
+                > 0
+            ]
+            total = sum(need for _move, need in needs)
+            chunks = [
+                [quant, quantity]
+                for quant, quantity in Quant.with_company(
+                    company
+                )._get_reserve_quantity(
+                    product, location, total, uom_id=product.uom_id, strict=False
+                )
+            ]
+            for move, need in needs:
+                while chunks and not float_is_zero(need, precision_rounding=rounding):
+                    chunk = chunks[0]
+                    quant, available = chunk
+                    taken = min(need, available)
+                    line_vals.append(
+                        move._prepare_move_line_vals(
+                            quantity=taken, reserved_quant=quant
+                        )
+                    )
+                    quant_reserved[quant] += taken
+                    need -= taken
+                    chunk[1] -= taken
+                    if float_is_zero(chunk[1], precision_rounding=rounding):
+                        chunks.pop(0)
+        if not line_vals:
+            return
+        # The quants are updated below, once each: core's move line create
+        # would update them once per line.
+        lines = (
+            self.env["stock.move.line"]
+            .with_context(key_account_reserved_in_batch=True)
+            .create(line_vals)
+        )
+        for quant, quantity in quant_reserved.items():
+            quant.reserved_quantity += quantity
+        # Core writes the states of the reserved moves again; the line create
+        # has recomputed them already (_recompute_state).
+        lines = lines.with_env(self.env)
+        if not self.env.context.get("bypass_entire_pack"):
+            self.picking_id._check_entire_pack()
+        lines._apply_putaway_strategy()
+
+    # ------------------------------------------------------------------
+    # Picking assignment in batch
+    # ------------------------------------------------------------------
     def _key_account_assign_picking(self):
         """Batched ``_assign_picking`` for recipient moves.
 

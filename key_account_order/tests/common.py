@@ -56,9 +56,13 @@ class KeyAccountOrderCommon(KeyAccountBaseCommon):
         )
 
     @classmethod
-    def _create_order(cls, quantities, recipients=None, departments=None, **vals):
-        """Quotation of one line of ``product`` allocated over ``recipients``
-        (created when not given), one quantity per recipient."""
+    def _create_order(
+        cls, quantities, recipients=None, departments=None, product=None, **vals
+    ):
+        """Quotation of one line of ``product`` (the common gift box when not
+        given) allocated over ``recipients`` (created when not given), one
+        quantity per recipient."""
+        product = product or cls.product
         recipients = recipients or cls._create_recipients(len(quantities))
         order = (
             cls.env["sale.order"]
@@ -71,7 +75,7 @@ class KeyAccountOrderCommon(KeyAccountBaseCommon):
                     "order_line": [
                         Command.create(
                             {
-                                "product_id": cls.product.id,
+                                "product_id": product.id,
                                 "product_uom_qty": sum(quantities),
                             }
                         )
