@@ -13,7 +13,9 @@ ROUTING_FIELDS = ("order_line_id", "recipient_id", "department", "branch")
 class KeyAccountAllocation(models.Model):
     _name = "key.account.allocation"
     _description = "Key Account Recipient Allocation"
-    _order = "order_id, order_line_id, id"
+    # Import order: the rows of the customer's list, without joining the orders
+    # (the allocations of one order are read in thousands).
+    _order = "id"
     _check_company_auto = True
     _rec_names_search = ("recipient_id", "department", "branch")
 

@@ -99,12 +99,28 @@ class StockMove(models.Model):
         # Recipient moves of one product and source location are reserved
         # together: one quant search and one move line create for all of
         # them, where core searches and updates the quants once per move.
-        batch = self._key_account_batch_reservable() if not force_qty else self.browse()
-        if batch:
-            batch._key_account_reserve_batch()
-        rest = self - batch
-        if rest or not batch:
-            return super(StockMove, rest)._action_assign(force_qty=force_qty)
+        batchable = (
+            self._key_account_batch_reservable() if not force_qty else self.browse()
+        )
+        if not batchable:
+            return super()._action_assign(force_qty=force_qty)
+        # Callers order the moves (the scheduler by priority and date): runs
+        # of consecutive moves are reserved in that order, each in batch or
+        # by core.
+        batch_ids = set(batchable.ids)
+        runs = []
+        for move in self:
+            in_batch = move.id in batch_ids
+            if not runs or runs[-1][0] != in_batch:
+                runs.append((in_batch, []))
+            runs[-1][1].append(move.id)
+        for in_batch, ids in runs:
+            moves = self.browse(ids)
+            if in_batch:
+                moves._key_account_reserve_batch()
+            else:
+                super(StockMove, moves)._action_assign(force_qty=force_qty)
+        return None
 
     def _key_account_batch_reservable(self):
         """The moves of ``self`` that the batched reservation handles: fresh

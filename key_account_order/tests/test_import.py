@@ -195,6 +195,41 @@ class TestRecipientImport(KeyAccountImportCommon):
             recipient_row(3, phone="+86 139-0000-0003", province="广东"),
         ]
 
+    def test_import_province_spellings(self):
+        """Provinces by full name, short name, one-character code, pinyin or
+        English name, whatever the case, spaces and suffix."""
+        spellings = {
+            "广东省": "GD",
+            "广东": "GD",
+            "粤": "GD",
+            "Guangdong Province": "GD",
+            "guang dong": "GD",
+            "SHANGHAI": "SH",
+            "Beijing Shi": "BJ",
+            "Inner Mongolia Autonomous Region": "NM",
+            "Xinjiang Uygur Autonomous Region": "XJ",
+            "Hong Kong SAR": "HK",
+            "Shaanxi": "SN",
+            "Shanxi": "SX",
+            "Tibet": "XZ",
+        }
+        self._import(
+            self._csv(
+                [
+                    recipient_row(index, province=province)
+                    for index, province in enumerate(spellings, start=1)
+                ]
+            )
+        )
+        allocations = self.order.key_account_allocation_ids
+        for index, (province, code) in enumerate(spellings.items(), start=1):
+            recipient = allocations.filtered(
+                lambda a, i=index: a.recipient_id.name == f"收件人{i}"
+            ).recipient_id
+            self.assertEqual(
+                recipient.state_id, self.env.ref(f"base.state_cn_{code}"), province
+            )
+
     def test_import_utf8(self):
         self._import(self._csv(self._rows()))
         self._assert_imported()

@@ -167,3 +167,32 @@ class TestBatchReservation(KeyAccountOrderCommon):
         self.assertEqual(set(moves.mapped("state")), {"assigned"})
         self.assertEqual(moves.move_line_ids.lot_id, lot)
         self._assert_reservations_consistent(tracked)
+
+    def test_order_of_reservation_kept(self):
+        """Moves are reserved in the order given (the scheduler's priority
+        and date): a plain delivery between two recipients is served before
+        the second recipient when stock runs short."""
+        order = self._create_order([1, 1], product=self.scarce)
+        order.action_confirm()
+        first, second = self._outgoing_moves(order).sorted("id")
+        self.assertEqual(set((first | second).mapped("state")), {"confirmed"})
+        plain = self.env["stock.move"].create(
+            {
+                "name": "门店补货",
+                "product_id": self.scarce.id,
+                "product_uom_qty": 1,
+                "product_uom": self.scarce.uom_id.id,
+                "location_id": self.stock.id,
+                "location_dest_id": self.env.ref("stock.stock_location_customers").id,
+                "picking_type_id": self.warehouse.out_type_id.id,
+                "company_id": self.company.id,
+            }
+        )
+        plain._action_confirm()
+        self.assertEqual(plain.state, "confirmed")
+        self._put_in_stock(self.scarce, {self.shelf_a: 2})
+        (first | plain | second)._action_assign()
+        self.assertEqual(first.state, "assigned")
+        self.assertEqual(plain.state, "assigned")
+        self.assertEqual(second.state, "confirmed")
+        self._assert_reservations_consistent(self.scarce)

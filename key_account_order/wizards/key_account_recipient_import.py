@@ -46,6 +46,50 @@ PHONE_SEPARATORS_RE = re.compile(r"[\s\-()（）]")
 PROVINCE_SUFFIX_RE = re.compile(
     r"(壮族自治区|回族自治区|维吾尔自治区|特别行政区|自治区|省|市)$"
 )
+# The same suffixes written in pinyin or English, once lowercased and
+# stripped of everything but letters ("Guangdong Province", "Beijing Shi").
+LATIN_PROVINCE_SUFFIX_RE = re.compile(
+    r"(specialadministrativeregion|(zhuang|hui|uygur|uyghur)?autonomousregion"
+    r"|zizhiqu|province|municipality|sheng|shi|sar)$"
+)
+# Pinyin and English names of China's provinces, by the suffix of their
+# external id in base (base.state_cn_GD...): Odoo names them in Chinese only.
+PROVINCE_LATIN_NAMES = {
+    "BJ": ("Beijing", "Peking"),
+    "SH": ("Shanghai",),
+    "TJ": ("Tianjin",),
+    "CQ": ("Chongqing",),
+    "HE": ("Hebei",),
+    "SX": ("Shanxi",),
+    "NM": ("Inner Mongolia", "Nei Mongol", "Neimenggu"),
+    "LN": ("Liaoning",),
+    "JL": ("Jilin",),
+    "HL": ("Heilongjiang",),
+    "JS": ("Jiangsu",),
+    "ZJ": ("Zhejiang",),
+    "AH": ("Anhui",),
+    "FJ": ("Fujian",),
+    "JX": ("Jiangxi",),
+    "SD": ("Shandong",),
+    "HA": ("Henan",),
+    "HB": ("Hubei",),
+    "HN": ("Hunan",),
+    "GD": ("Guangdong",),
+    "GX": ("Guangxi",),
+    "HI": ("Hainan",),
+    "SC": ("Sichuan",),
+    "GZ": ("Guizhou",),
+    "YN": ("Yunnan",),
+    "XZ": ("Tibet", "Xizang"),
+    "SN": ("Shaanxi",),
+    "GS": ("Gansu",),
+    "QH": ("Qinghai",),
+    "NX": ("Ningxia",),
+    "XJ": ("Xinjiang",),
+    "TW": ("Taiwan",),
+    "HK": ("Hong Kong", "Xianggang"),
+    "MO": ("Macau", "Macao", "Aomen"),
+}
 
 
 def _normalise_header(value):
@@ -82,7 +126,12 @@ def normalise_phone(value):
 
 
 def normalise_province(value):
+    """Province name without spaces and administrative suffix: 广东省 and
+    广东 give 广东; Guangdong Province and guang dong give guangdong."""
     value = re.sub(r"\s", "", value or "")
+    if value.isascii():
+        value = re.sub(r"[^a-z]", "", value.lower())
+        return LATIN_PROVINCE_SUFFIX_RE.sub("", value) or value
     return PROVINCE_SUFFIX_RE.sub("", value) or value
 
 
@@ -238,7 +287,8 @@ class KeyAccountRecipientImport(models.TransientModel):
 
     @api.model
     def _get_province_map(self):
-        """Chinese provinces by full name, name without suffix and code."""
+        """Chinese provinces by full name, name without suffix, code (粤) and
+        pinyin or English name."""
         china = self.env.ref("base.cn")
         provinces = {}
         states = (
@@ -246,10 +296,14 @@ class KeyAccountRecipientImport(models.TransientModel):
             .with_context(lang="zh_CN")
             .search([("country_id", "=", china.id)])
         )
+        external_ids = states.get_external_id()
         for state in states:
             for key in (state.name, normalise_province(state.name), state.code):
                 provinces.setdefault(key, state.id)
                 provinces.setdefault(key.lower(), state.id)
+            suffix = external_ids.get(state.id, "").rpartition("state_cn_")[2]
+            for name in PROVINCE_LATIN_NAMES.get(suffix, ()):
+                provinces.setdefault(normalise_province(name), state.id)
         return provinces
 
     def _get_product_map(self, references):
@@ -358,7 +412,8 @@ class KeyAccountRecipientImport(models.TransientModel):
             errors.append(
                 self.env._(
                     'Row %(row)s: unknown province "%(province)s"; enter a province '
-                    "of China by its Chinese name, e.g. 广东省 or 广东.",
+                    "of China by its Chinese or pinyin name, e.g. 广东省, 广东 or "
+                    "Guangdong.",
                     row=number,
                     province=province,
                 )
