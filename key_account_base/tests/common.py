@@ -33,7 +33,12 @@ class KeyAccountBaseCommon(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        # One timezone for every "today" of the tests (users without a
+        # timezone would count in UTC, the admin in his own: around midnight
+        # they would not agree on the date).
+        cls.env = cls.env(
+            context=dict(cls.env.context, tracking_disable=True, tz="Asia/Shanghai")
+        )
         cls.company = cls.env["res.company"].create(
             {
                 "name": "KA Test Distributor",

@@ -305,16 +305,25 @@ class KeyAccountContract(models.Model):
             contract.invoice_count = counts.get(contract, 0)
 
     def _get_execution_amounts(self):
-        """Return {contract id: {measure: amount}} for the contracts of ``self``.
+        """Return {contract id: {measure: amount}} for the contracts of ``self``,
+        in each contract's currency.
 
-        One query per measure for all the contracts.
+        One query per measure for all the contracts. Orders and invoices are
+        summed in their own currency; amounts in another currency than the
+        contract's are converted at today's rate.
         """
         result = defaultdict(lambda: defaultdict(float))
         ids = tuple(self._origin.ids)
         if not ids:
             return result
         self.env["sale.order"].flush_model(
-            ["key_account_contract_id", "state", "amount_untaxed", "amount_total"]
+            [
+                "key_account_contract_id",
+                "state",
+                "currency_id",
+                "amount_untaxed",
+                "amount_total",
+            ]
         )
         self.env["sale.order.line"].flush_model(
             ["order_id", "qty_delivered", "price_reduce_taxexcl"]
@@ -324,56 +333,79 @@ class KeyAccountContract(models.Model):
                 "key_account_contract_id",
                 "state",
                 "move_type",
-                "amount_untaxed_signed",
-                "amount_total_signed",
-                "amount_residual_signed",
+                "currency_id",
+                "amount_untaxed",
+                "amount_total",
+                "amount_residual",
             ]
         )
+        # Customer invoices count positive, credit notes negative.
+        sign = SQL("CASE WHEN move_type = 'out_refund' THEN -1 ELSE 1 END")
         queries = {
             "ordered_total": SQL(
-                """SELECT key_account_contract_id, SUM(amount_total)
+                """SELECT key_account_contract_id, currency_id, SUM(amount_total)
                      FROM sale_order
                     WHERE key_account_contract_id IN %s AND state = 'sale'
-                 GROUP BY key_account_contract_id""",
+                 GROUP BY key_account_contract_id, currency_id""",
                 ids,
             ),
             "ordered": SQL(
-                """SELECT key_account_contract_id, SUM(amount_untaxed)
+                """SELECT key_account_contract_id, currency_id, SUM(amount_untaxed)
                      FROM sale_order
                     WHERE key_account_contract_id IN %s AND state = 'sale'
-                 GROUP BY key_account_contract_id""",
+                 GROUP BY key_account_contract_id, currency_id""",
                 ids,
             ),
             "delivered": SQL(
-                """SELECT so.key_account_contract_id,
+                """SELECT so.key_account_contract_id, so.currency_id,
                           SUM(sol.qty_delivered * sol.price_reduce_taxexcl)
                      FROM sale_order_line sol
                      JOIN sale_order so ON so.id = sol.order_id
                     WHERE so.key_account_contract_id IN %s AND so.state = 'sale'
-                 GROUP BY so.key_account_contract_id""",
+                 GROUP BY so.key_account_contract_id, so.currency_id""",
                 ids,
             ),
             "invoiced": SQL(
-                """SELECT key_account_contract_id, SUM(amount_untaxed_signed)
+                """SELECT key_account_contract_id, currency_id,
+                          SUM(%s * amount_untaxed)
                      FROM account_move
                     WHERE key_account_contract_id IN %s AND state = 'posted'
                       AND move_type IN ('out_invoice', 'out_refund')
-                 GROUP BY key_account_contract_id""",
+                 GROUP BY key_account_contract_id, currency_id""",
+                sign,
                 ids,
             ),
             "paid": SQL(
-                """SELECT key_account_contract_id,
-                          SUM(amount_total_signed - amount_residual_signed)
+                """SELECT key_account_contract_id, currency_id,
+                          SUM(%s * (amount_total - amount_residual))
                      FROM account_move
                     WHERE key_account_contract_id IN %s AND state = 'posted'
                       AND move_type IN ('out_invoice', 'out_refund')
-                 GROUP BY key_account_contract_id""",
+                 GROUP BY key_account_contract_id, currency_id""",
+                sign,
                 ids,
             ),
         }
+        contracts = self._origin.browse(ids)
+        contracts.fetch(["currency_id", "company_id"])
+        today = fields.Date.context_today(self)
         for measure, query in queries.items():
-            for contract_id, amount in self.env.execute_query(query):
-                result[contract_id][measure] = amount or 0.0
+            for contract_id, currency_id, amount in self.env.execute_query(query):
+                contract = contracts.browse(contract_id)
+                amount = amount or 0.0
+                if currency_id != contract.currency_id.id:
+                    amount = (
+                        self.env["res.currency"]
+                        .browse(currency_id)
+                        ._convert(
+                            amount,
+                            contract.currency_id,
+                            contract.company_id,
+                            today,
+                            round=False,
+                        )
+                    )
+                result[contract_id][measure] += amount
         return result
 
     @api.depends("committed_amount", "credit_limit")

@@ -143,6 +143,47 @@ class TestContractOrder(KeyAccountContractCommon):
         action = contract.action_view_sale_orders()
         self.assertEqual(self.env["sale.order"].search(action["domain"]), order)
 
+    def test_execution_foreign_currency(self):
+        """A contract in another currency than the company's reports its
+        execution in its own currency (not in the company's)."""
+        foreign = self.env.ref("base.EUR")
+        if foreign == self.company.currency_id:
+            foreign = self.env.ref("base.USD")
+        foreign.active = True
+        self.env["res.currency.rate"].create(
+            {
+                "name": self.today - relativedelta(days=10),
+                "currency_id": foreign.id,
+                "company_id": self.company.id,
+                "rate": 0.5,  # 1 unit of the company currency = 0.5 foreign
+            }
+        )
+        customer = self._create_key_account("KA Dollar Customer")
+        contract = self._create_contract(
+            customer, currency_id=foreign.id, committed_amount=100000.0
+        )
+        order = self._order_form(customer).save()
+        self.assertEqual(order.currency_id, foreign)
+        order.action_confirm()
+        picking = order.picking_ids
+        picking.move_ids.quantity = 10.0
+        picking.with_context(skip_backorder=True).button_validate()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self.assertNotEqual(invoice.amount_untaxed_signed, invoice.amount_untaxed)
+        Form(
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            )
+        ).save().action_create_payments()
+        contract.invalidate_recordset()
+        self.assertTrue(order.amount_untaxed)
+        self.assertEqual(contract.amount_ordered, order.amount_untaxed)
+        self.assertEqual(contract.amount_delivered, order.amount_untaxed)
+        self.assertEqual(contract.amount_invoiced, order.amount_untaxed)
+        self.assertEqual(contract.amount_paid, order.amount_total)
+        self.assertEqual(contract.amount_remaining, 100000.0 - order.amount_untaxed)
+
     def test_execution_batch(self):
         second = self._create_contract(self._create_key_account("KA Batch"))
         order = self._order_form(second.partner_id).save()

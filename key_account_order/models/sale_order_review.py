@@ -166,9 +166,15 @@ class SaleOrder(models.Model):
                 )
             elif not contract.credit_unlimited and (
                 float_compare(
-                    order.amount_total,
+                    # The credit is counted in the contract's currency.
+                    order.currency_id._convert(
+                        order.amount_total,
+                        contract.currency_id,
+                        order.company_id,
+                        fields.Date.context_today(order),
+                    ),
                     contract.credit_available,
-                    precision_rounding=order.currency_id.rounding,
+                    precision_rounding=contract.currency_id.rounding,
                 )
                 > 0
             ):
