@@ -176,6 +176,7 @@ cmd_test() {
   tags=$(printf '/%s,' ${mods//,/ }); tags=${tags%,}
   log=$LOGS/odoo-tests.log
   drop_db "$TEST_DB"
+  : >"$log"  # Odoo appends to its log file: keep only this run
   say "installing $mods into a fresh '$TEST_DB' with their tests (log: $log)"
   odoo -d "$TEST_DB" -i "$mods" --test-enable --test-tags "$tags" \
     --http-port="$TEST_HTTP_PORT" --stop-after-init --log-level=test --logfile="$log" || rc=$?
