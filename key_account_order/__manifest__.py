@@ -15,6 +15,7 @@
         "security/key_account_order_security.xml",
         "security/ir.model.access.csv",
         "data/key_account_order_wizard_access.xml",
+        "data/ir_cron_data.xml",
         "views/key_account_allocation_views.xml",
         "views/sale_order_views.xml",
         "views/res_partner_views.xml",

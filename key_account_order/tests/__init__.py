@@ -7,4 +7,5 @@ from . import test_grouping
 from . import test_recipient
 from . import test_confirm_scaling
 from . import test_reservation
+from . import test_background_confirm
 from . import test_i18n_engine

@@ -10,3 +10,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.key_account_review_auto_approve",
         readonly=False,
     )
+    key_account_background_threshold = fields.Integer(
+        related="company_id.key_account_background_threshold",
+        readonly=False,
+    )
