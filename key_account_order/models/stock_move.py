@@ -211,8 +211,9 @@ class StockMove(models.Model):
         )
         for quant, quantity in quant_reserved.items():
             quant.reserved_quantity += quantity
-        # Core writes the states of the reserved moves again; the line create
-        # has recomputed them already (_recompute_state).
+        # No state write: the line create has recomputed the states of the
+        # moves it reserved (_recompute_state), which is what core's final
+        # writes amount to.
         lines = lines.with_env(self.env)
         if not self.env.context.get("bypass_entire_pack"):
             self.picking_id._check_entire_pack()
