@@ -591,20 +591,14 @@ class KeyAccountContract(models.Model):
     # ------------------------------------------------------------------
     # Pricelist
     # ------------------------------------------------------------------
-    @api.model
-    def _get_key_account_pricelist(self):
-        return self.env.ref(
-            "key_account_contract.pricelist_key_account", raise_if_not_found=False
-        )
-
     def _get_base_pricelists(self):
         """Return {contract: pricelist its prices are based on}.
 
-        The key-account pricelist; for contracts where promotions apply, the
+        The key-account pricelist of the contract's company (else the shared
+        one); for contracts where promotions apply, the
         company's promotion pricelist (``key_account_is_promotion``, itself based
         on the key-account pricelist) when there is one.
         """
-        key_account_pricelist = self._get_key_account_pricelist()
         promotions = self.env["product.pricelist"]
         if any(self.mapped("allow_promotions")):
             promotions = (
@@ -620,7 +614,7 @@ class KeyAccountContract(models.Model):
             )
         result = {}
         for contract in self:
-            base = key_account_pricelist
+            base = contract.company_id._key_account_get_pricelist()
             if contract.allow_promotions:
                 # a company's own promotion pricelist wins over a shared one
                 base = (

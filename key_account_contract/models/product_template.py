@@ -9,7 +9,7 @@ class ProductTemplate(models.Model):
     key_account_price = fields.Float(
         compute="_compute_key_account_prices",
         digits="Product Price",
-        help="Price of the Key Account Price pricelist (大客户价), in the "
+        help="Price of the company's key-account pricelist (大客户价), in the "
         "company currency.",
     )
     key_account_member_price = fields.Float(
@@ -25,12 +25,13 @@ class ProductTemplate(models.Model):
         company = self.env.company
         if company.key_account_member_pricelist_id:
             return company.key_account_member_pricelist_id
-        ka_pricelist = self.env.ref(
-            "key_account_contract.pricelist_key_account", raise_if_not_found=False
+        ka_pricelists = (
+            company._key_account_get_pricelist()
+            | company._key_account_shared_pricelist()
         )
         return self.env["product.pricelist"].search(
             [
-                ("id", "!=", ka_pricelist.id if ka_pricelist else False),
+                ("id", "not in", ka_pricelists.ids),
                 ("key_account_contract_id", "=", False),
                 ("key_account_is_promotion", "=", False),
                 ("company_id", "in", [False, company.id]),
@@ -43,9 +44,7 @@ class ProductTemplate(models.Model):
     def _compute_key_account_prices(self):
         """Both prices for all templates at once (one pricelist computation each)."""
         currency = self.env.company.currency_id
-        ka_pricelist = self.env.ref(
-            "key_account_contract.pricelist_key_account", raise_if_not_found=False
-        )
+        ka_pricelist = self.env.company._key_account_get_pricelist()
         member_pricelist = self._get_key_account_member_pricelist()
         products = self.filtered("id")
         ka_prices = (

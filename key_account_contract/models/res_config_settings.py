@@ -9,3 +9,6 @@ class ResConfigSettings(models.TransientModel):
     key_account_member_pricelist_id = fields.Many2one(
         related="company_id.key_account_member_pricelist_id", readonly=False
     )
+    key_account_pricelist_id = fields.Many2one(
+        related="company_id.key_account_pricelist_id", readonly=False
+    )

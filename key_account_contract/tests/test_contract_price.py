@@ -82,6 +82,45 @@ class TestContractPrice(KeyAccountContractCommon):
         ).fixed_price = 200.0
         self.assertEqual(self._prices()[0], 150.0)
 
+    def test_company_key_account_pricelist(self):
+        """A company with its own key-account price tier: its products show
+        that price and its contracts are based on it (rebased when the
+        setting changes); the shared pricelist stays for the others."""
+        own = self.env["product.pricelist"].create(
+            {
+                "name": "华东大客户价",
+                "company_id": self.company.id,
+                "currency_id": self.company.currency_id.id,
+                "item_ids": [
+                    Command.create(
+                        {
+                            "applied_on": "1_product",
+                            "product_tmpl_id": self.product_a.product_tmpl_id.id,
+                            "compute_price": "fixed",
+                            "fixed_price": 150.0,
+                        }
+                    )
+                ],
+            }
+        )
+        template = self.product_a.product_tmpl_id
+        self.assertEqual(template.key_account_price, 160.0)
+        self.assertEqual(self._prices()[0], 128.0)
+        self.company.key_account_pricelist_id = own
+        template.invalidate_recordset(["key_account_price"])
+        self.assertEqual(template.key_account_price, 150.0)
+        # the running contract now takes 20% off 150
+        self.assertEqual(self._prices()[0], 120.0)
+        # product_b has no price in the company's tier: its list price (50)
+        self.assertEqual(self._prices()[1], 25.0)
+        # back to the shared tier
+        self.company.key_account_pricelist_id = False
+        self.assertEqual(self._prices(), [128.0, 20.0, 90.0])
+        # the company's tier is not offered as a member price
+        self.assertNotEqual(
+            self.env["product.template"]._get_key_account_member_pricelist(), own
+        )
+
     def test_promotions(self):
         promotion = self.env["product.pricelist"].create(
             {
