@@ -80,6 +80,13 @@ class StockMove(models.Model):
         )
         if to_assign:
             new_pickings = to_assign._key_account_assign_picking()[1]
+            # A later step of a multi-step delivery (the shipment pushed when
+            # the pick is done) becomes the recipient's delivery.
+            shipments = to_assign.filtered(
+                lambda m: m.move_orig_ids and m.location_dest_id.usage == "customer"
+            )
+            if shipments:
+                shipments.key_account_allocation_id._key_account_update_pickings()
             # Moves that all went into pickings created just now, one move per
             # allocation: there is nothing to merge them with.
             if (

@@ -196,3 +196,43 @@ class TestBatchReservation(KeyAccountOrderCommon):
         self.assertEqual(plain.state, "assigned")
         self.assertEqual(second.state, "confirmed")
         self._assert_reservations_consistent(self.scarce)
+
+    def test_two_step_delivery(self):
+        """Pick then ship (Odoo 18 pushes the shipment when the pick is
+        done): one pick per recipient, reserved in batch, then one shipment
+        per recipient, delivered to the recipient."""
+        self.warehouse.delivery_steps = "pick_ship"
+        self._put_in_stock(self.scarce, {self.shelf_a: 10})
+        order = self._create_order([1, 2, 3], product=self.scarce)
+        order.action_confirm()
+        allocations = order.key_account_allocation_ids
+        picks = order.picking_ids
+        self.assertEqual(len(picks), 3)
+        self.assertEqual(picks.picking_type_id, self.warehouse.pick_type_id)
+        self.assertEqual(set(picks.partner_id), set(allocations.recipient_id))
+        self.assertEqual(set(picks.mapped("state")), {"assigned"})
+        self.assertAlmostEqual(sum(picks.move_ids.mapped("quantity")), 6.0)
+        self._assert_reservations_consistent(self.scarce)
+
+        self._deliver(picks)
+        ships = order.picking_ids - picks
+        self.assertEqual(len(ships), 3)
+        self.assertEqual(ships.picking_type_id, self.warehouse.out_type_id)
+        self.assertEqual(set(ships.partner_id), set(allocations.recipient_id))
+        self.assertEqual(set(ships.mapped("state")), {"assigned"})
+        self.assertFalse(any(allocations.mapped("qty_delivered")))
+        for allocation in allocations:
+            self.assertEqual(allocation.picking_id.partner_id, allocation.recipient_id)
+            self.assertIn(allocation.picking_id, ships)
+        self._deliver(ships)
+        self.assertEqual(order.order_line.qty_delivered, 6)
+        for allocation in allocations:
+            self.assertEqual(allocation.qty_delivered, allocation.quantity)
+            ship = ships.filtered(
+                lambda p, a=allocation: p.partner_id == a.recipient_id
+            )
+            self.assertEqual(ship.move_ids.key_account_allocation_id, allocation)
+        # The customer accepts the shipments, not the internal picks.
+        ships.action_key_account_accept()
+        self.assertEqual(set(allocations.mapped("acceptance_state")), {"accepted"})
+        self._assert_reservations_consistent(self.scarce)
