@@ -98,6 +98,13 @@ class SaleOrder(models.Model):
             },
         }
 
+    def _action_cancel(self):
+        # A cancelled order leaves the queue.
+        self.filtered("key_account_confirm_state").write(
+            {"key_account_confirm_state": False, "key_account_confirm_error": False}
+        )
+        return super()._action_cancel()
+
     def _key_account_queue_confirmation(self):
         """Check what can be checked now, then queue the confirmation."""
         queued = self.filtered(lambda o: o.key_account_confirm_state == "queued")

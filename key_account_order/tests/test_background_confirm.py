@@ -89,3 +89,14 @@ class TestBackgroundConfirm(KeyAccountOrderCommon):
         order.with_user(self.ka_user).action_confirm()
         self.assertEqual(order.state, "sale")
         self.assertEqual(len(order.picking_ids), 5)
+
+    def test_cancelled_order_leaves_the_queue(self):
+        order = self._create_order([1] * 5, user_id=self.ka_user.id)
+        order.with_user(self.ka_user).action_confirm()
+        order.with_user(self.ka_user)._action_cancel()
+        self.assertEqual(order.state, "cancel")
+        self.assertFalse(order.key_account_confirm_state)
+        self._run_job()
+        self.assertEqual(order.state, "cancel")
+        self.assertFalse(order.key_account_confirm_state)
+        self.assertFalse(order.activity_ids)
