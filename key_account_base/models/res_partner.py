@@ -17,6 +17,17 @@ KEY_ACCOUNT_STATES = [
 ]
 
 KEY_ACCOUNT_SEQUENCE_CODE = "key_account.customer_code"
+# States in which a manager has the account's data under review or approved.
+REVIEWED_STATES = ("submitted", "approved", "suspended")
+# Data a reviewer checked (besides the credit code, normalised on its own):
+# once submitted, only a Key Account Manager changes it.
+REVIEWED_FIELDS = (
+    "name",
+    "vat",
+    "key_account_legal_representative",
+    "key_account_invoice_type",
+    "key_account_invoice_title",
+)
 
 # (from, to) -> needs the Key Account Manager group
 KEY_ACCOUNT_TRANSITIONS = {
@@ -405,6 +416,9 @@ class ResPartner(models.Model):
             self._key_account_check_unflag()
         if "company_registry" in vals:
             self._key_account_check_reviewed_code(vals["company_registry"])
+        reviewed_fields = [name for name in REVIEWED_FIELDS if name in vals]
+        if reviewed_fields:
+            self._key_account_check_reviewed_fields(vals, reviewed_fields)
         if vals.get("company_registry"):
             key_accounts = (
                 self if vals.get("is_key_account") else self.filtered("is_key_account")
@@ -447,7 +461,7 @@ class ResPartner(models.Model):
         reviewed = self.filtered(
             lambda p: (
                 p.is_key_account
-                and p.key_account_state in ("submitted", "approved", "suspended")
+                and p.key_account_state in REVIEWED_STATES
                 and (p.company_registry or False) != new_code
             )
         )
@@ -461,15 +475,47 @@ class ResPartner(models.Model):
                 )
             )
 
+    def _key_account_check_reviewed_fields(self, vals, names):
+        """The data a manager reviewed changes only through a manager (or
+        after the account was rejected and corrected)."""
+        if self._key_account_is_manager():
+            return
+        changes = {}
+        for partner in self:
+            if not partner.is_key_account or partner.key_account_state not in (
+                REVIEWED_STATES
+            ):
+                continue
+            changed = [
+                name
+                for name in names
+                if (partner[name] or False) != (vals[name] or False)
+            ]
+            if changed:
+                changes[partner] = changed
+        if changes:
+            raise AccessError(
+                self.env._(
+                    "Only a Key Account Manager can change the reviewed data of "
+                    "%(partners)s (%(fields)s): ask a manager, or have the review "
+                    "rejected to correct it.",
+                    partners=", ".join(p.display_name for p in changes),
+                    fields=", ".join(
+                        dict.fromkeys(
+                            self._fields[name]._description_string(self.env)
+                            for changed in changes.values()
+                            for name in changed
+                        )
+                    ),
+                )
+            )
+
     def _key_account_check_unflag(self):
         """Only a manager removes a reviewed customer from the key accounts."""
         if self._key_account_is_manager():
             return
         reviewed = self.filtered(
-            lambda p: (
-                p.is_key_account
-                and p.key_account_state in ("submitted", "approved", "suspended")
-            )
+            lambda p: p.is_key_account and p.key_account_state in REVIEWED_STATES
         )
         if reviewed:
             raise AccessError(

@@ -146,6 +146,25 @@ class TestKeyAccountOnboarding(KeyAccountBaseCommon):
         draft.company_registry = code
         self.assertEqual(draft.company_registry, code)
 
+    def test_reviewed_data_locked_for_users(self):
+        approved = self._create_key_account(name="Reviewed Data Co")
+        as_user = approved.with_user(self.ka_user)
+        # everyday contact data stays open to the key-account team
+        as_user.write({"phone": "021-60000000", "email": "buyer@reviewed.example"})
+        with self.assertRaisesMessage(AccessError, "Reviewed Data Co"):
+            as_user.name = "Renamed Co"
+        with self.assertRaisesMessage(AccessError, "Invoice Title"):
+            as_user.key_account_invoice_title = "别的抬头"
+        self.assertEqual(approved.name, "Reviewed Data Co")
+        # writing the same value again is no change
+        as_user.write({"name": "Reviewed Data Co"})
+        approved.with_user(self.ka_manager).name = "Renamed Co"
+        self.assertEqual(approved.name, "Renamed Co")
+        # a draft is the team's to edit
+        draft = self._draft(name="Draft Data Co").with_user(self.ka_user)
+        draft.key_account_legal_representative = "李四"
+        self.assertEqual(draft.key_account_legal_representative, "李四")
+
     def test_refused_transitions(self):
         partner = self._draft().with_user(self.ka_manager)
         with self.assertRaisesMessage(UserError, "cannot go from Draft to Approved"):
@@ -215,7 +234,8 @@ class TestKeyAccountOnboarding(KeyAccountBaseCommon):
         self.assertEqual(partner.key_account_invoice_title, "Ordinary Co")
         partner.action_key_account_submit()
         self.assertEqual(partner.key_account_state, "submitted")
-        partner.key_account_invoice_type = False
+        # emptied after submission (only a manager can): approval refuses it
+        partner.with_user(self.ka_manager).key_account_invoice_type = False
         with self.assertRaisesMessage(UserError, "Invoice Type"):
             partner.with_user(self.ka_manager).action_key_account_approve()
 
