@@ -103,6 +103,7 @@ ensure_db_server() {
     as_pg "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
       -o "-c listen_addresses='' -c unix_socket_directories='$run' -p $PRIVATE_PGPORT -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
       start >/dev/null || { tail -n 20 "$data/server.log" >&2; die "PostgreSQL did not start"; }
+    STARTED_PG=$data
   fi
   "$bin/psql" -h "$run" -p "$PRIVATE_PGPORT" -U postgres -d postgres -tAc \
     "SELECT 1 FROM pg_roles WHERE rolname='odoo'" | grep -q 1 \
@@ -168,8 +169,16 @@ cmd_run() {
   exec "$PY" -m odoo -c "$CONF" -d "$DEMO_DB" --db-filter="^${DEMO_DB}\$" --http-port="$HTTP_PORT"
 }
 
+# Stop the private cluster this run started (tests and benchmarks leave no server behind).
+stop_started_pg() {
+  [ -n "${STARTED_PG:-}" ] || return 0
+  say "stopping the private PostgreSQL cluster"
+  as_pg "$(pg_bin)/pg_ctl" -D "$STARTED_PG" -m fast -w stop >/dev/null 2>&1 || true
+}
+
 cmd_test() {
   check_odoo; ensure_db_server; write_conf
+  trap stop_started_pg EXIT
   local mods tags log rc=0 summary failed errors total
   mods=$(modules)
   [ -n "$mods" ] || die "no key_account_* module found in $ROOT"
@@ -215,6 +224,7 @@ cmd_test() {
 
 cmd_bench() {
   check_odoo; ensure_db_server; write_conf
+  trap stop_started_pg EXIT
   drop_db "$BENCH_DB"
   say "building the scratch database '$BENCH_DB' (no demo data)"
   odoo -d "$BENCH_DB" -i "$(modules)" --without-demo=all --stop-after-init --logfile="$LOGS/bench-install.log" \
