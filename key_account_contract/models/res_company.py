@@ -33,13 +33,21 @@ class ResCompany(models.Model):
         )
 
     def write(self, vals):
-        result = super().write(vals)
+        changed = self.browse()
         if "key_account_pricelist_id" in vals:
+            changed = self.filtered(
+                lambda c: (
+                    c.key_account_pricelist_id.id
+                    != (vals["key_account_pricelist_id"] or False)
+                )
+            )
+        result = super().write(vals)
+        if changed:
             # Contract prices are based on the key-account pricelist: rebase
             # the running contracts of these companies on the new one.
             self.env["key.account.contract"].sudo().search(
                 [
-                    ("company_id", "in", self.ids),
+                    ("company_id", "in", changed.ids),
                     ("state", "in", ("draft", "confirmed", "active")),
                 ]
             )._sync_pricelist()
