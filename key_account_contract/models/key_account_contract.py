@@ -267,24 +267,25 @@ class KeyAccountContract(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+    def _count_by_contract(self, model, domain, fname):
+        """{contract: number of ``model`` records of ``domain``, grouped by
+        their contract field ``fname``} in one query."""
+        return dict(self.env[model]._read_group(domain, [fname], ["__count"]))
+
     def _compute_renewal_count(self):
-        counts = dict(
-            self.env["key.account.contract"]._read_group(
-                [("previous_contract_id", "in", self.ids)],
-                ["previous_contract_id"],
-                ["__count"],
-            )
+        counts = self._count_by_contract(
+            "key.account.contract",
+            [("previous_contract_id", "in", self.ids)],
+            "previous_contract_id",
         )
         for contract in self:
             contract.renewal_count = counts.get(contract, 0)
 
     def _compute_sale_order_count(self):
-        counts = dict(
-            self.env["sale.order"]._read_group(
-                [("key_account_contract_id", "in", self.ids)],
-                ["key_account_contract_id"],
-                ["__count"],
-            )
+        counts = self._count_by_contract(
+            "sale.order",
+            [("key_account_contract_id", "in", self.ids)],
+            "key_account_contract_id",
         )
         for contract in self:
             contract.sale_order_count = counts.get(contract, 0)
@@ -296,10 +297,8 @@ class KeyAccountContract(models.Model):
         ]
 
     def _compute_invoice_count(self):
-        counts = dict(
-            self.env["account.move"]._read_group(
-                self._invoice_domain(), ["key_account_contract_id"], ["__count"]
-            )
+        counts = self._count_by_contract(
+            "account.move", self._invoice_domain(), "key_account_contract_id"
         )
         for contract in self:
             contract.invoice_count = counts.get(contract, 0)
@@ -308,7 +307,8 @@ class KeyAccountContract(models.Model):
         """Return {contract id: {measure: amount}} for the contracts of ``self``,
         in each contract's currency.
 
-        One query per measure for all the contracts. Orders and invoices are
+        Three queries for all the contracts (orders, order lines, invoices).
+        Orders and invoices are
         summed in their own currency; amounts in another currency than the
         contract's are converted at today's rate.
         """
@@ -341,71 +341,67 @@ class KeyAccountContract(models.Model):
         )
         # Customer invoices count positive, credit notes negative.
         sign = SQL("CASE WHEN move_type = 'out_refund' THEN -1 ELSE 1 END")
-        queries = {
-            "ordered_total": SQL(
-                """SELECT key_account_contract_id, currency_id, SUM(amount_total)
-                     FROM sale_order
-                    WHERE key_account_contract_id IN %s AND state = 'sale'
-                 GROUP BY key_account_contract_id, currency_id""",
-                ids,
+        # (measures, query): each query returns contract, currency, then one
+        # sum per measure; one query per table.
+        queries = [
+            (
+                ("ordered", "ordered_total"),
+                SQL(
+                    """SELECT key_account_contract_id, currency_id,
+                              SUM(amount_untaxed), SUM(amount_total)
+                         FROM sale_order
+                        WHERE key_account_contract_id IN %s AND state = 'sale'
+                     GROUP BY key_account_contract_id, currency_id""",
+                    ids,
+                ),
             ),
-            "ordered": SQL(
-                """SELECT key_account_contract_id, currency_id, SUM(amount_untaxed)
-                     FROM sale_order
-                    WHERE key_account_contract_id IN %s AND state = 'sale'
-                 GROUP BY key_account_contract_id, currency_id""",
-                ids,
+            (
+                ("delivered",),
+                SQL(
+                    """SELECT so.key_account_contract_id, so.currency_id,
+                              SUM(sol.qty_delivered * sol.price_reduce_taxexcl)
+                         FROM sale_order_line sol
+                         JOIN sale_order so ON so.id = sol.order_id
+                        WHERE so.key_account_contract_id IN %s
+                          AND so.state = 'sale'
+                     GROUP BY so.key_account_contract_id, so.currency_id""",
+                    ids,
+                ),
             ),
-            "delivered": SQL(
-                """SELECT so.key_account_contract_id, so.currency_id,
-                          SUM(sol.qty_delivered * sol.price_reduce_taxexcl)
-                     FROM sale_order_line sol
-                     JOIN sale_order so ON so.id = sol.order_id
-                    WHERE so.key_account_contract_id IN %s AND so.state = 'sale'
-                 GROUP BY so.key_account_contract_id, so.currency_id""",
-                ids,
+            (
+                ("invoiced", "paid"),
+                SQL(
+                    """SELECT key_account_contract_id, currency_id,
+                              SUM(%s * amount_untaxed),
+                              SUM(%s * (amount_total - amount_residual))
+                         FROM account_move
+                        WHERE key_account_contract_id IN %s AND state = 'posted'
+                          AND move_type IN ('out_invoice', 'out_refund')
+                     GROUP BY key_account_contract_id, currency_id""",
+                    sign,
+                    sign,
+                    ids,
+                ),
             ),
-            "invoiced": SQL(
-                """SELECT key_account_contract_id, currency_id,
-                          SUM(%s * amount_untaxed)
-                     FROM account_move
-                    WHERE key_account_contract_id IN %s AND state = 'posted'
-                      AND move_type IN ('out_invoice', 'out_refund')
-                 GROUP BY key_account_contract_id, currency_id""",
-                sign,
-                ids,
-            ),
-            "paid": SQL(
-                """SELECT key_account_contract_id, currency_id,
-                          SUM(%s * (amount_total - amount_residual))
-                     FROM account_move
-                    WHERE key_account_contract_id IN %s AND state = 'posted'
-                      AND move_type IN ('out_invoice', 'out_refund')
-                 GROUP BY key_account_contract_id, currency_id""",
-                sign,
-                ids,
-            ),
-        }
+        ]
         contracts = self._origin.browse(ids)
         contracts.fetch(["currency_id", "company_id"])
         today = fields.Date.context_today(self)
-        for measure, query in queries.items():
-            for contract_id, currency_id, amount in self.env.execute_query(query):
+        for measures, query in queries:
+            for contract_id, currency_id, *amounts in self.env.execute_query(query):
                 contract = contracts.browse(contract_id)
-                amount = amount or 0.0
-                if currency_id != contract.currency_id.id:
-                    amount = (
-                        self.env["res.currency"]
-                        .browse(currency_id)
-                        ._convert(
+                currency = self.env["res.currency"].browse(currency_id)
+                for measure, amount in zip(measures, amounts, strict=True):
+                    amount = amount or 0.0
+                    if currency != contract.currency_id:
+                        amount = currency._convert(
                             amount,
                             contract.currency_id,
                             contract.company_id,
                             today,
                             round=False,
                         )
-                    )
-                result[contract_id][measure] += amount
+                    result[contract_id][measure] += amount
         return result
 
     @api.depends("committed_amount", "credit_limit")
