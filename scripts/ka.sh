@@ -2,7 +2,9 @@
 # Key Account Management for Odoo 18: one entry point for the local workflow.
 #   scripts/ka.sh run     start (or reuse) PostgreSQL, build the demo database once, serve Odoo on :8069
 #   scripts/ka.sh test    fresh test database, every key-account module installed with its tests,
-#                         then the cross-module pytest-odoo suite under tests/
+#                         then the cross-module pytest-odoo suite under tests/, then a second
+#                         database that adds mrp and stock_picking_batch (addons overriding the
+#                         stock hooks key_account_order batches) for the order tests and tests/with_mrp/
 #   scripts/ka.sh bench   benchmarks of the hot paths on a scratch database
 #   scripts/ka.sh db      only make sure a database server is reachable
 # Odoo is found as `${ODOO_PYTHON:-python3} -m odoo`. A database server is used as configured by the
@@ -16,6 +18,8 @@ PY=${ODOO_PYTHON:-python3}
 LOCAL=${KA_LOCAL_DIR:-$ROOT/.local}
 DEMO_DB=${KA_DEMO_DB:-key_account_demo}
 TEST_DB=${KA_TEST_DB:-key_account_test}
+# The second test install: addons that override the stock hooks the order engine batches.
+HOOK_ADDONS=${KA_HOOK_ADDONS:-mrp,stock_picking_batch}
 BENCH_DB=${KA_BENCH_DB:-key_account_bench}
 HTTP_PORT=${KA_HTTP_PORT:-8069}
 TEST_HTTP_PORT=${KA_TEST_HTTP_PORT:-8169}
@@ -35,8 +39,9 @@ check_odoo() {
 [ka] ERROR: Odoo 18 is not importable as '$PY -m odoo'.
      Install Odoo 18.0 Community first, one of:
        - Docker: 'docker compose up' in this folder (see README.md), no local install needed;
-       - from source: git clone -b 18.0 --depth 1 https://github.com/odoo/odoo && pip install -r odoo/requirements.txt
-         && pip install -e ./odoo   (or point ODOO_PYTHON at a Python that has Odoo 18).
+       - from source: the steps in README.md, 'Odoo from source' (setuptools<81 for the builds,
+         Odoo installed non-editable or with --config-settings editable_mode=compat),
+         or point ODOO_PYTHON at a Python that has Odoo 18.
 MSG
     exit 2
   fi
@@ -126,6 +131,19 @@ http_port = $HTTP_PORT
 CONFEOF
 }
 
+# The served instance also runs OCA queue_job's job runner (large confirmations and imports run
+# as jobs): queue_job is loaded server-wide and the runner works through the 'root' channel.
+write_run_conf() {
+  write_conf
+  cat >>"$CONF" <<CONFEOF
+server_wide_modules = base,web,queue_job
+workers = ${KA_WORKERS:-0}
+
+[queue_job]
+channels = ${KA_JOB_CHANNELS:-root:2}
+CONFEOF
+}
+
 odoo() { "$PY" -m odoo -c "$CONF" "$@"; }
 
 drop_db() {
@@ -159,13 +177,13 @@ check_log() {  # $1 log file: fail on any ERROR/CRITICAL line
 }
 
 cmd_run() {
-  check_odoo; ensure_db_server; write_conf
+  check_odoo; ensure_db_server; write_run_conf
   if ! db_exists "$DEMO_DB"; then
     say "building the demo database '$DEMO_DB' with $(modules) (a few minutes, once)"
     odoo -d "$DEMO_DB" -i "$(modules)" --load-language=zh_CN --stop-after-init \
       --logfile="$LOGS/demo-install.log" || die "installation failed, see $LOGS/demo-install.log"
   fi
-  say "serving http://localhost:$HTTP_PORT (database $DEMO_DB, login admin / admin)"
+  say "serving http://localhost:$HTTP_PORT (database $DEMO_DB, login admin / admin), with the queue_job runner"
   exec "$PY" -m odoo -c "$CONF" -d "$DEMO_DB" --db-filter="^${DEMO_DB}\$" --http-port="$HTTP_PORT"
 }
 
@@ -176,49 +194,100 @@ stop_started_pg() {
   as_pg "$(pg_bin)/pg_ctl" -D "$STARTED_PG" -m fast -w stop >/dev/null 2>&1 || true
 }
 
+# Odoo logs a skipped test at INFO on the test module's logger: let those loggers through.
+skip_log_handlers() {
+  local m
+  for m in ${1//,/ }; do printf -- '--log-handler=odoo.addons.%s.tests:INFO ' "$m"; done
+}
+
+# $1 log, $2 label: parse Odoo's test result line; sets T_RUN T_BAD T_SKIPPED, returns 1 on trouble
+odoo_results() {
+  local log=$1 label=$2 summary failed errors rc=0
+  grep -E 'odoo\.tests\.(result|stats)|FAIL:|ERROR:' "$log" | tail -n 40 || true
+  summary=$(grep -E 'odoo\.tests\.result: ' "$log" | tail -n 1 || true)
+  if [ -z "$summary" ]; then say "$label: no test result line in $log"; tail -n 40 "$log"; rc=1; fi
+  failed=$(sed -nE 's/.*odoo\.tests\.result: ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\1/p' <<<"$summary")
+  errors=$(sed -nE 's/.*odoo\.tests\.result: ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\2/p' <<<"$summary")
+  T_RUN=$(sed -nE 's/.*odoo\.tests\.result: ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\3/p' <<<"$summary")
+  : "${failed:=0}" "${errors:=0}" "${T_RUN:=0}"
+  T_BAD=$((failed + errors))
+  T_SKIPPED=$(grep -cE '^[0-9-]+ [0-9:,]+ [0-9]+ INFO [^ ]+ odoo\.addons\.[a-z_]+\.tests[^ ]*: skipped ' "$log" || true)
+  if [ "$T_SKIPPED" -gt 0 ]; then
+    say "$label: skipped tests (a skip fails the suite: install what they need):"
+    grep -E ' INFO [^ ]+ odoo\.addons\.[a-z_]+\.tests[^ ]*: skipped ' "$log" | sed -E 's/^.*: skipped /  skipped /' | head -n 20
+    rc=1
+  fi
+  [ "$T_RUN" -gt 0 ] || { say "$label: Odoo ran no test"; rc=1; }
+  check_log "$log" || rc=1
+  say "$label: $T_RUN run, $failed failed, $errors errors, $T_SKIPPED skipped"
+  return "$rc"
+}
+
+# $1 label, $2 database, rest: pytest arguments; sets P_PASSED P_BAD P_SKIPPED
+pytest_results() {
+  local label=$1 db=$2 plog=$LOGS/pytest-$1.log prc last n rc=0
+  shift 2
+  say "$label: pytest-odoo on $* against '$db'"
+  set +e
+  "$PY" -m pytest "$@" -p no:cacheprovider -rs --odoo-config="$CONF" --odoo-database="$db" \
+    --odoo-log-level=warn --odoo-extra=test-enable 2>&1 | tee "$plog"
+  prc=${PIPESTATUS[0]}
+  set -e
+  [ "$prc" = 5 ] && say "$label: pytest collected no test"
+  last=$(grep -E '^=+ .* in [0-9.]+s' "$plog" | tail -n 1 || true)
+  n=$(grep -oE '[0-9]+ passed' <<<"$last" | grep -oE '[0-9]+' || true); P_PASSED=${n:-0}
+  n=$(grep -oE '[0-9]+ skipped' <<<"$last" | grep -oE '[0-9]+' || true); P_SKIPPED=${n:-0}
+  P_BAD=0
+  for n in $(grep -oE '[0-9]+ (failed|errors?)' <<<"$last" | grep -oE '^[0-9]+' || true); do
+    P_BAD=$((P_BAD + n))
+  done
+  [ "$prc" = 0 ] || rc=1
+  [ "$P_SKIPPED" = 0 ] || { say "$label: $P_SKIPPED skipped (a skip fails the suite)"; rc=1; }
+  return "$rc"
+}
+
 cmd_test() {
   check_odoo; ensure_db_server; write_conf
   trap stop_started_pg EXIT
-  local mods tags log rc=0 summary failed errors total
+  local mods tags log rc=0 passed=0 bad=0 skipped=0 hook_db=${TEST_DB}_hooks
   mods=$(modules)
   [ -n "$mods" ] || die "no key_account_* module found in $ROOT"
   tags=$(printf '/%s,' ${mods//,/ }); tags=${tags%,}
+
+  # 1. every module's Odoo tests on a fresh database
   log=$LOGS/odoo-tests.log
   drop_db "$TEST_DB"
   : >"$log"  # Odoo appends to its log file: keep only this run
   say "installing $mods into a fresh '$TEST_DB' with their tests (log: $log)"
+  # shellcheck disable=SC2046
   odoo -d "$TEST_DB" -i "$mods" --test-enable --test-tags "$tags" \
-    --http-port="$TEST_HTTP_PORT" --stop-after-init --log-level=test --logfile="$log" || rc=$?
-  grep -E 'odoo\.tests\.(result|stats)|FAIL:|ERROR:' "$log" | tail -n 40 || true
-  summary=$(grep -E 'odoo\.tests\.result: ' "$log" | tail -n 1 || true)
-  if [ "$rc" != 0 ]; then say "Odoo exited with $rc"; fi
-  if [ -z "$summary" ]; then say "no test result line in $log"; tail -n 40 "$log"; rc=1; fi
-  failed=$(sed -nE 's/.*odoo\.tests\.result: ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\1/p' <<<"$summary")
-  errors=$(sed -nE 's/.*odoo\.tests\.result: ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\2/p' <<<"$summary")
-  total=$(sed -nE 's/.*odoo\.tests\.result: ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\3/p' <<<"$summary")
-  : "${failed:=0}" "${errors:=0}" "${total:=0}"
-  [ "$total" -gt 0 ] || { say "Odoo ran no test"; rc=1; }
-  check_log "$log" || rc=1
-  say "module tests: $total run, $failed failed, $errors errors"
+    --http-port="$TEST_HTTP_PORT" --stop-after-init --log-level=test $(skip_log_handlers "$mods") \
+    --logfile="$log" || { say "Odoo exited with $?"; rc=1; }
+  odoo_results "$log" "module tests" || rc=1
+  passed=$((T_RUN - T_BAD)); bad=$((bad + T_BAD)); skipped=$((skipped + T_SKIPPED))
 
-  local prc=0 plog=$LOGS/pytest.log
-  say "cross-module suite: pytest-odoo on tests/ against '$TEST_DB'"
-  set +e
-  "$PY" -m pytest tests -p no:cacheprovider --odoo-config="$CONF" --odoo-database="$TEST_DB" \
-    --odoo-log-level=warn --odoo-extra=test-enable 2>&1 | tee "$plog"
-  prc=${PIPESTATUS[0]}
-  set -e
-  [ "$prc" = 5 ] && say "pytest collected no test"
-  local last ppassed=0 pfailed=0 n
-  last=$(grep -E '^=+ .* in [0-9.]+s' "$plog" | tail -n 1 || true)
-  n=$(grep -oE '[0-9]+ passed' <<<"$last" | grep -oE '[0-9]+' || true); ppassed=${n:-0}
-  for n in $(grep -oE '[0-9]+ (failed|errors?)' <<<"$last" | grep -oE '^[0-9]+' || true); do
-    pfailed=$((pfailed + n))
-  done
-  [ "$prc" = 0 ] || rc=1
-  local bad=$((failed + errors + pfailed))
-  [ "$rc" = 0 ] || [ "$bad" -gt 0 ] || bad=1
-  printf 'key-account: %d passed, %d failed\n' $((total - failed - errors + ppassed)) "$bad"
+  # 2. the cross-module suite (pytest-odoo) on the same database
+  pytest_results cross-module "$TEST_DB" tests --ignore=tests/with_mrp || rc=1
+  passed=$((passed + P_PASSED)); bad=$((bad + P_BAD)); skipped=$((skipped + P_SKIPPED))
+
+  # 3. a second install with addons that override the stock hooks the order engine batches
+  log=$LOGS/odoo-tests-hooks.log
+  drop_db "$hook_db"
+  : >"$log"
+  say "installing $mods with $HOOK_ADDONS into '$hook_db': key_account_order's tests (log: $log)"
+  # shellcheck disable=SC2046
+  odoo -d "$hook_db" -i "$mods,$HOOK_ADDONS" --test-enable --test-tags /key_account_order \
+    --http-port="$TEST_HTTP_PORT" --stop-after-init --log-level=test \
+    $(skip_log_handlers key_account_order) --logfile="$log" || { say "Odoo exited with $?"; rc=1; }
+  odoo_results "$log" "order tests with $HOOK_ADDONS" || rc=1
+  passed=$((passed + T_RUN - T_BAD)); bad=$((bad + T_BAD)); skipped=$((skipped + T_SKIPPED))
+  if [ -d tests/with_mrp ]; then
+    pytest_results with-hooks "$hook_db" tests/with_mrp || rc=1
+    passed=$((passed + P_PASSED)); bad=$((bad + P_BAD)); skipped=$((skipped + P_SKIPPED))
+  fi
+
+  [ "$rc" = 0 ] || [ "$bad" -gt 0 ] || [ "$skipped" -gt 0 ] || bad=1
+  printf 'key-account: %d passed, %d failed, %d skipped\n' "$passed" "$bad" "$skipped"
   return "$rc"
 }
 
