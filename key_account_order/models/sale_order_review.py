@@ -230,6 +230,8 @@ class SaleOrder(models.Model):
 
     def action_key_account_review_approve(self):
         self._key_account_check_review_rights()
+        # Two reviewers approving at once: the second is told at once.
+        self._key_account_lock_for_confirmation()
         not_pending = self.filtered(lambda o: o.key_account_review_state != "pending")
         if not_pending:
             raise UserError(
