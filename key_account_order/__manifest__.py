@@ -4,7 +4,7 @@
     "name": "Key Account Orders",
     "summary": "Multi-recipient orders: one sale line allocated over thousands of "
     "recipients, one delivery per recipient, department or branch",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "Key Account Management Authors",
