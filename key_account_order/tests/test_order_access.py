@@ -36,6 +36,9 @@ class TestOrderAccess(KeyAccountOrderCommon):
         cls.invoicing = user(
             "ka_acc_invoicing", "base.group_user,account.group_account_invoice"
         )
+        cls.auditor = user(
+            "ka_acc_auditor", "base.group_user,account.group_account_readonly"
+        )
         today = fields.Date.context_today(cls.env.user)
         cls.contract = cls.env["key.account.contract"].create(
             {
@@ -137,7 +140,7 @@ class TestOrderAccess(KeyAccountOrderCommon):
         self.assertEqual(single_company.order_id, self.own_order | self.other_order)
 
     def test_stock_and_invoicing_users_see_recipients(self):
-        for user in (self.stock_user, self.invoicing):
+        for user in (self.stock_user, self.invoicing, self.auditor):
             allocations = self._visible(user, "key.account.allocation")
             self.assertEqual(
                 allocations.order_id, self.own_order | self.other_order, user.login
@@ -165,6 +168,7 @@ class TestOrderAccess(KeyAccountOrderCommon):
             self.ka_manager,
             self.stock_user,
             self.invoicing,
+            self.auditor,
         ):
             if user == self.ka_user:
                 self.own_order.user_id = self.ka_user
