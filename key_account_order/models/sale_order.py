@@ -76,12 +76,14 @@ class SaleOrder(models.Model):
         string="Review Status",
         default="none",
         required=True,
+        readonly=True,
         copy=False,
         index=True,
         tracking=True,
     )
     key_account_review_note = fields.Text(
         string="Review Note",
+        readonly=True,
         copy=False,
         help="Reason given when the order was sent back to the customer.",
     )
