@@ -147,8 +147,14 @@ class SaleOrder(models.Model):
                 )
 
     def action_confirm(self):
-        self._key_account_check_contract()
+        self._key_account_check_contract_on_confirm()
         return super().action_confirm()
+
+    def _key_account_check_contract_on_confirm(self):
+        """This module's own confirmation hook. key_account_order replaces it
+        by its confirmation pipeline, which runs ``_key_account_check_contract``
+        as one of its steps (so the check runs once)."""
+        self._key_account_check_contract()
 
     def _prepare_invoice(self):
         vals = super()._prepare_invoice()

@@ -1,10 +1,9 @@
 from . import res_partner
 from . import key_account_allocation
+from . import key_account_allocation_acceptance
 from . import key_account_delivery_batch
-
-# before sale_order: its action_confirm runs after the others' checks
-from . import sale_order_background
 from . import sale_order
+from . import sale_order_background
 from . import sale_order_line
 from . import stock_move
 from . import stock_quant

@@ -1,6 +1,10 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import psycopg2.errors
+
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 PACKAGING = [
     ("standard", "Standard"),
@@ -72,12 +76,14 @@ class SaleOrder(models.Model):
         string="Review Status",
         default="none",
         required=True,
+        readonly=True,
         copy=False,
         index=True,
         tracking=True,
     )
     key_account_review_note = fields.Text(
         string="Review Note",
+        readonly=True,
         copy=False,
         help="Reason given when the order was sent back to the customer.",
     )
@@ -96,9 +102,126 @@ class SaleOrder(models.Model):
         for order in self:
             order.key_account_recipient_count = counts.get(order, 0)
 
+    # ------------------------------------------------------------------
+    # Workflow fields: written only by the methods of the flow
+    # ------------------------------------------------------------------
+    @api.model
+    def _key_account_workflow_fields(self):
+        """Fields of the review pool and the confirmation queue: {name: the
+        value a new order may carry}. Only the flow's methods change them
+        (through ``sudo()``); a client's write or create is refused."""
+        return {
+            "key_account_review_state": "none",
+            "key_account_review_note": False,
+            "key_account_confirm_state": False,
+            "key_account_confirm_error": False,
+            "key_account_confirm_user_id": False,
+            "key_account_confirm_job_uuid": False,
+        }
+
+    def _key_account_check_workflow_vals(self, vals_list, creating=False):
+        if self.env.su:
+            return
+        protected = self._key_account_workflow_fields()
+        forged = sorted(
+            {
+                name
+                for vals in vals_list
+                for name, value in vals.items()
+                if name in protected
+                and not (creating and (value or False) == protected[name])
+            }
+        )
+        if forged:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of a sale order change only through the order's "
+                    "actions (Submit for Review, Approve, Send Back, Confirm).",
+                    fields=", ".join(
+                        self._fields[name].get_description(self.env)["string"]
+                        for name in forged
+                    ),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._key_account_check_workflow_vals(vals_list, creating=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._key_account_check_workflow_vals([vals])
+        return super().write(vals)
+
+    def _key_account_write_workflow(self, vals):
+        """The flow's own path to its fields (after its rights checks)."""
+        return self.sudo().write(vals)
+
+    # ------------------------------------------------------------------
+    # The confirmation pipeline
+    # ------------------------------------------------------------------
     def action_confirm(self):
+        """Confirm key-account orders in named steps.
+
+        1. lock the orders (a second transaction confirming the same order
+           fails at once with a clear message);
+        2. ``_key_account_confirm_checks``: the review gate, the recipient
+           allocations, the contract (extend it with ``super()`` to add a
+           step, e.g. a credit gate);
+        3. orders over their company's threshold of recipients are queued for
+           a background job, the others are confirmed at once by core.
+        The background job runs this same pipeline, checks included.
+        """
+        self._key_account_lock_for_confirmation()
+        self._key_account_confirm_checks()
+        background = self._key_account_background_orders()
+        if not background:
+            return super().action_confirm()
+        background._key_account_queue_confirmation()
+        rest = self - background
+        if rest:
+            super(SaleOrder, rest).action_confirm()
+        return background._key_account_queued_notification()
+
+    def _key_account_lock_for_confirmation(self):
+        """Lock the orders' rows for this transaction, without waiting: an
+        order another transaction is confirming (or changing) is refused."""
+        if not self.ids:
+            return
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM sale_order WHERE id IN %s "
+                        "FOR NO KEY UPDATE NOWAIT",
+                        tuple(self.ids),
+                    )
+                )
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(
+                self.env._(
+                    "%(orders)s is being confirmed or changed by another user right "
+                    "now. Reload the order in a moment to see the result, then "
+                    "confirm it again if needed.",
+                    orders=", ".join(self.mapped("name")),
+                )
+            ) from None
+
+    def _key_account_confirm_checks(self):
+        """The checks an order passes before it is confirmed or queued, and
+        again when the background job confirms it. One method per step;
+        add a step by overriding this method and calling ``super()``."""
+        self._key_account_check_review_gate()
+        self._key_account_check_allocations()
+        self._key_account_check_contract()
+
+    def _key_account_check_allocations(self):
         self.order_line._key_account_check_allocated_qty()
-        return super().action_confirm()
+
+    def _key_account_check_contract_on_confirm(self):
+        # The contract module's own hook steps aside: the pipeline above runs
+        # ``_key_account_check_contract`` as one of its steps.
+        return
 
     def action_key_account_view_allocations(self):
         self.ensure_one()

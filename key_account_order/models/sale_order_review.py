@@ -4,11 +4,11 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
-# Who may approve or send back an order in the review pool: anyone allowed to
-# confirm quotations, i.e. internal sales users. Key Account Users imply it,
-# Key Account Managers too. Portal users (the customer) never can, even when
-# the portal calls these methods through sudo().
-REVIEW_GROUP = "sales_team.group_sale_salesman"
+# Who may approve or send back an order in the review pool: the dedicated
+# approver group, which Key Account Managers imply. A salesman (or a Key
+# Account User) prepares orders but does not approve them; portal users (the
+# customer) never can, even when the portal calls these methods through sudo().
+REVIEW_GROUP = "key_account_order.key_account_order_group_approver"
 
 
 class SaleOrder(models.Model):
@@ -91,8 +91,9 @@ class SaleOrder(models.Model):
         if not self.env.user.has_group(REVIEW_GROUP):
             raise AccessError(
                 self.env._(
-                    "Only sales staff can approve or send back orders in the review "
-                    "pool."
+                    "Only order approvers (Key Account Managers or members of the "
+                    "Key Account Order Approver group) can approve or send back "
+                    "orders in the review pool."
                 )
             )
 
@@ -103,6 +104,7 @@ class SaleOrder(models.Model):
         contract and credit with complete recipient allocations are approved
         and confirmed at once; the others wait with a note saying why.
         """
+        self.check_access("write")
         for order in self:
             if order.state not in ("draft", "sent"):
                 raise UserError(
@@ -126,7 +128,7 @@ class SaleOrder(models.Model):
                         order=order.name,
                     )
                 )
-        self.write(
+        self._key_account_write_workflow(
             {"key_account_review_state": "pending", "key_account_review_note": False}
         )
         for order in self:
@@ -223,11 +225,13 @@ class SaleOrder(models.Model):
                 "it.",
                 reasons="; ".join(reasons),
             )
-            order.key_account_review_note = note
+            order._key_account_write_workflow({"key_account_review_note": note})
             order.message_post(body=note, subtype_xmlid="mail.mt_note")
 
     def action_key_account_review_approve(self):
         self._key_account_check_review_rights()
+        # Two reviewers approving at once: the second is told at once.
+        self._key_account_lock_for_confirmation()
         not_pending = self.filtered(lambda o: o.key_account_review_state != "pending")
         if not_pending:
             raise UserError(
@@ -241,8 +245,9 @@ class SaleOrder(models.Model):
         return True
 
     def _key_account_review_approve(self, automatic=False):
-        """Approve and confirm (no rights check: callers check)."""
-        self.write(
+        """Approve and confirm (no rights check: callers check). Approved, the
+        orders pass the review gate of the confirmation pipeline."""
+        self._key_account_write_workflow(
             {"key_account_review_state": "approved", "key_account_review_note": False}
         )
         body = (
@@ -252,7 +257,7 @@ class SaleOrder(models.Model):
         )
         for order in self:
             order.message_post(body=body, subtype_xmlid="mail.mt_note")
-        self.with_context(key_account_review_approval=True).action_confirm()
+        self.action_confirm()
 
     def action_key_account_review_return(self, reason):
         """Send orders back to the customer with ``reason``; they return to
@@ -276,7 +281,7 @@ class SaleOrder(models.Model):
                 )
             )
         self.filtered(lambda o: o.state == "sent").action_draft()
-        self.write(
+        self._key_account_write_workflow(
             {"key_account_review_state": "returned", "key_account_review_note": reason}
         )
         for order in self:
@@ -290,18 +295,18 @@ class SaleOrder(models.Model):
             )
         return True
 
-    def action_confirm(self):
-        if not self.env.context.get("key_account_review_approval"):
-            pending = self.filtered(lambda o: o.key_account_review_state == "pending")
-            if pending:
-                raise UserError(
-                    self.env._(
-                        "%(orders)s is waiting in the review pool: approve it there "
-                        "(or send it back) instead of confirming it directly.",
-                        orders=", ".join(pending.mapped("name")),
-                    )
+    def _key_account_check_review_gate(self):
+        """Confirmation pipeline step: an order waiting in the review pool is
+        confirmed by approving it, not directly."""
+        pending = self.filtered(lambda o: o.key_account_review_state == "pending")
+        if pending:
+            raise UserError(
+                self.env._(
+                    "%(orders)s is waiting in the review pool: approve it there "
+                    "(or send it back) instead of confirming it directly.",
+                    orders=", ".join(pending.mapped("name")),
                 )
-        return super().action_confirm()
+            )
 
 
 class ResCompany(models.Model):

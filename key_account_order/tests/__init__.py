@@ -9,3 +9,6 @@ from . import test_confirm_scaling
 from . import test_reservation
 from . import test_background_confirm
 from . import test_i18n_engine
+from . import test_order_authority
+from . import test_order_access
+from . import test_order_pipeline

@@ -65,19 +65,19 @@ class TestReviewPool(KeyAccountImportCommon):
 
     def test_approve_confirms_the_order(self):
         self._submit_from_portal()
-        self.order.with_user(self.ka_user).action_key_account_review_approve()
+        self.order.with_user(self.ka_manager).action_key_account_review_approve()
         self.assertEqual(self.order.key_account_review_state, "approved")
         self.assertEqual(self.order.state, "sale")
         self.assertTrue(self.order.picking_ids)
-        self.assertIn("approved by KA Test User", self._messages())
+        self.assertIn("approved by KA Test Manager", self._messages())
         with self.assertRaisesMessage(UserError, "Only orders waiting"):
             self.order.with_user(self.ka_manager).action_key_account_review_approve()
 
-    def test_only_sales_staff_review(self):
+    def test_only_approvers_review(self):
         self._submit_from_portal()
-        # Even through sudo, the customer (or an employee without sales rights)
-        # can neither approve nor send back.
-        for user in (self.portal_user, self.internal_user):
+        # Even through sudo, the customer (or an employee without approval
+        # rights, a Key Account User included) can neither approve nor send back.
+        for user in (self.portal_user, self.internal_user, self.ka_user):
             with self.assertRaises(AccessError):
                 self.order.with_user(user).sudo().action_key_account_review_approve()
             with self.assertRaises(AccessError):
@@ -93,13 +93,13 @@ class TestReviewPool(KeyAccountImportCommon):
         self._submit_from_portal()
         wizard_form = Form(
             self.env["key.account.review.return.wizard"]
-            .with_user(self.ka_user)
+            .with_user(self.ka_manager)
             .with_context(active_model="sale.order", active_ids=self.order.ids)
         )
         with self.assertRaises(AssertionError):  # reason is required
             wizard_form.save()
         with self.assertRaisesMessage(UserError, "Give the reason"):
-            self.order.with_user(self.ka_user).action_key_account_review_return("  ")
+            self.order.with_user(self.ka_manager).action_key_account_review_return("  ")
         self.assertEqual(self.order.key_account_review_state, "pending")
         reason = "第 3 位收件人的地址不完整，请补充后重新提交。"
         wizard_form.reason = reason
