@@ -9,6 +9,8 @@ from stdnum.cn import uscc
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools import changed_fields
+
 KEY_ACCOUNT_SEQUENCE_CODE = "key_account.customer_code"
 # Data a reviewer checked (besides the credit code, normalised on its own):
 # once submitted, only a Key Account Manager changes it.
@@ -39,27 +41,6 @@ INVOICE_ADDRESS_FIELDS = frozenset(
         "phone",
     )
 )
-
-
-def changed_fields(record, vals, names):
-    """Return the names of ``names`` in ``vals`` whose value differs from the
-    one ``record`` holds (writing a field's current value is no change)."""
-    changed = []
-    for name in names:
-        if name not in vals:
-            continue
-        field = record._fields[name]
-        if field.type in ("one2many", "many2many"):
-            changed.append(name)
-            continue
-        old = field.convert_to_write(record[name], record)
-        new = field.convert_to_write(
-            field.convert_to_record(field.convert_to_cache(vals[name], record), record),
-            record,
-        )
-        if (old or False) != (new or False):
-            changed.append(name)
-    return changed
 
 
 class ResPartner(models.Model):

@@ -3,7 +3,7 @@
 from odoo import api, models
 from odoo.exceptions import AccessError
 
-from .res_partner import changed_fields
+from ..tools import changed_fields
 
 # The bank account data a reviewer checked (flags such as the trusted
 # account one stay with the accountants).
