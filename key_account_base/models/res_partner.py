@@ -487,6 +487,18 @@ class ResPartner(models.Model):
         """Refuse what the current (non-superuser) user may not write."""
         if "key_account_state" in vals:
             self._key_account_check_state_write(vals["key_account_state"])
+        if "key_account_reject_reason" in vals:
+            rewritten = self.filtered(
+                lambda p: changed_fields(p, vals, ["key_account_reject_reason"])
+            )
+            if rewritten:
+                raise AccessError(
+                    self.env._(
+                        "The rejection reason of %(partners)s is given with the "
+                        "Reject button of the review, not written directly.",
+                        partners=", ".join(rewritten.mapped("display_name")),
+                    )
+                )
         if self._key_account_is_manager():
             return
         if "is_key_account" in vals and not vals["is_key_account"]:

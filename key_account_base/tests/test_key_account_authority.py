@@ -87,6 +87,15 @@ class TestKeyAccountAuthority(KeyAccountBaseCommon):
         manager_partner.action_key_account_approve()
         self.assertEqual(partner.key_account_state, "approved")
 
+    def test_rejection_reason_written_by_the_review_only(self):
+        partner = self._create_key_account("Reason Co", approved=False)
+        partner.with_user(self.ka_user).action_key_account_submit()
+        partner.with_user(self.ka_manager)._key_account_reject("Licence expired")
+        for user in (self.ka_user, self.ka_manager):
+            with self.assertRaisesMessage(AccessError, "Reason Co", "Reject button"):
+                partner.with_user(user).key_account_reject_reason = "All fine"
+        self.assertEqual(partner.key_account_reject_reason, "Licence expired")
+
     def test_unflag_and_reflag_restarts_at_draft(self):
         partner = self._create_key_account("Reflag Co")
         partner.with_user(self.ka_manager).is_key_account = False
