@@ -1,2 +1,4 @@
 from . import ir_sequence
 from . import res_partner
+from . import res_partner_onboarding
+from . import res_partner_bank

@@ -1,5 +1,6 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import unicodedata
 from collections import defaultdict
 
 from stdnum import exceptions as stdnum_exceptions
@@ -8,17 +9,9 @@ from stdnum.cn import uscc
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-KEY_ACCOUNT_STATES = [
-    ("draft", "Draft"),
-    ("submitted", "Submitted"),
-    ("approved", "Approved"),
-    ("rejected", "Rejected"),
-    ("suspended", "Suspended"),
-]
+from ..tools import changed_fields
 
 KEY_ACCOUNT_SEQUENCE_CODE = "key_account.customer_code"
-# States in which a manager has the account's data under review or approved.
-REVIEWED_STATES = ("submitted", "approved", "suspended")
 # Data a reviewer checked (besides the credit code, normalised on its own):
 # once submitted, only a Key Account Manager changes it.
 REVIEWED_FIELDS = (
@@ -27,18 +20,27 @@ REVIEWED_FIELDS = (
     "key_account_legal_representative",
     "key_account_invoice_type",
     "key_account_invoice_title",
+    "company_id",
+    "key_account_code",
 )
-
-# (from, to) -> needs the Key Account Manager group
-KEY_ACCOUNT_TRANSITIONS = {
-    ("draft", "submitted"): False,
-    ("submitted", "draft"): False,
-    ("rejected", "draft"): False,
-    ("submitted", "approved"): True,
-    ("submitted", "rejected"): True,
-    ("approved", "suspended"): True,
-    ("suspended", "approved"): True,
-}
+# Fields of a reviewed key account's invoice address (its child contact of
+# type "invoice") that only a Key Account Manager changes.
+INVOICE_ADDRESS_FIELDS = frozenset(
+    (
+        "name",
+        "type",
+        "parent_id",
+        "active",
+        "street",
+        "street2",
+        "zip",
+        "city",
+        "state_id",
+        "country_id",
+        "email",
+        "phone",
+    )
+)
 
 
 class ResPartner(models.Model):
@@ -61,15 +63,6 @@ class ResPartner(models.Model):
         copy=False,
         tracking=True,
         help="Enterprise customer managed by the key-account team.",
-    )
-    key_account_state = fields.Selection(
-        selection=KEY_ACCOUNT_STATES,
-        string="Review Status",
-        index=True,
-        copy=False,
-        tracking=True,
-        help="Onboarding review status of the key account. Only approved key "
-        "accounts can sign contracts and place key-account orders.",
     )
     key_account_code = fields.Char(
         string="Customer Code",
@@ -149,10 +142,6 @@ class ResPartner(models.Model):
         compute="_compute_key_account_invoice_details",
         help="Invoicing data to copy into the invoicing system: title, tax "
         "number, address and phone, bank and account.",
-    )
-    # Review
-    key_account_reject_reason = fields.Text(
-        string="Rejection Reason", copy=False, tracking=True
     )
 
     def init(self):
@@ -238,12 +227,21 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _key_account_normalize_uscc(self, value):
-        """Return the compact form of a unified social credit code."""
-        return uscc.compact(value) if value else value
+        """Return the compact form of a unified social credit code.
+
+        Full-width characters (typed with a Chinese input method or pasted
+        from a spreadsheet: ``９１１１…``, ``ＭＡ``, the ideographic space) are
+        folded to their ASCII form first (NFKC).
+        """
+        if not value:
+            return value
+        return uscc.compact(unicodedata.normalize("NFKC", value))
 
     def _key_account_uscc_error(self, value):
-        """Return a translated message when ``value`` is not a valid USCC."""
+        """Return a translated message when ``value`` is not a valid USCC (the
+        message shows the normalised code)."""
         self.ensure_one()
+        value = self._key_account_normalize_uscc(value)
         try:
             uscc.validate(value)
         except stdnum_exceptions.InvalidLength:
@@ -252,7 +250,7 @@ class ResPartner(models.Model):
                 "have 18 characters, it has %(length)s.",
                 code=value,
                 partner=self.display_name,
-                length=len(uscc.compact(value)),
+                length=len(value),
             )
         except stdnum_exceptions.InvalidChecksum:
             return self.env._(
@@ -358,13 +356,9 @@ class ResPartner(models.Model):
                 )
 
     # ------------------------------------------------------------------
-    # ORM
+    # ORM: the onboarding status and the reviewed data are guarded here, for
+    # every client (forms, RPC, import), not only in the views.
     # ------------------------------------------------------------------
-    def _key_account_is_manager(self):
-        return self.env.su or self.env.user.has_group(
-            "key_account_base.key_account_group_manager"
-        )
-
     def _key_account_prepare_vals(self, vals):
         if vals.get("company_registry"):
             vals["company_registry"] = self._key_account_normalize_uscc(
@@ -374,25 +368,42 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        manager = self._key_account_is_manager()
+        if not self.env.su:
+            self._key_account_check_create(vals_list)
         for vals in vals_list:
             if not vals.get("is_key_account"):
                 continue
             self._key_account_prepare_vals(vals)
             if not vals.get("key_account_state"):
                 vals["key_account_state"] = "draft"
-            if vals["key_account_state"] != "draft" and not manager:
-                raise AccessError(
-                    self.env._(
-                        "Only a Key Account Manager can create the key account "
-                        "%(partner)s in another status than Draft.",
-                        partner=vals.get("name") or "",
-                    )
-                )
             if "company_id" not in vals and not vals.get("parent_id"):
                 vals["company_id"] = self.env.company.id
         self._key_account_prepare_codes(vals_list)
         return super().create(vals_list)
+
+    @api.model
+    def _key_account_check_create(self, vals_list):
+        """A new partner starts outside the review (no status, or draft), and
+        only a manager adds an invoice address to a reviewed key account."""
+        for vals in vals_list:
+            if vals.get("key_account_state") not in (None, False, "draft"):
+                raise AccessError(
+                    self.env._(
+                        "%(partner)s cannot be created with a review status other "
+                        "than Draft: submit it for review, a Key Account Manager "
+                        "approves it.",
+                        partner=vals.get("name") or "",
+                    )
+                )
+        if self._key_account_is_manager():
+            return
+        parent_ids = {
+            vals["parent_id"]
+            for vals in vals_list
+            if vals.get("parent_id") and vals.get("type") == "invoice"
+        }
+        if parent_ids:
+            self.browse(parent_ids)._key_account_check_invoice_address_parents()
 
     @api.model
     def _key_account_prepare_codes(self, vals_list):
@@ -410,15 +421,8 @@ class ResPartner(models.Model):
                 vals["key_account_code"] = code
 
     def write(self, vals):
-        if "key_account_state" in vals:
-            self._key_account_check_state_change(vals)
-        if "is_key_account" in vals and not vals["is_key_account"]:
-            self._key_account_check_unflag()
-        if "company_registry" in vals:
-            self._key_account_check_reviewed_code(vals["company_registry"])
-        reviewed_fields = [name for name in REVIEWED_FIELDS if name in vals]
-        if reviewed_fields:
-            self._key_account_check_reviewed_fields(vals, reviewed_fields)
+        if not self.env.su:
+            self._key_account_check_write(vals)
         if vals.get("company_registry"):
             key_accounts = (
                 self if vals.get("is_key_account") else self.filtered("is_key_account")
@@ -429,39 +433,113 @@ class ResPartner(models.Model):
                 ) and key_accounts.write(vals)
             if key_accounts:
                 vals = self._key_account_prepare_vals(dict(vals))
-        if vals.get("is_key_account"):
-            vals = dict(vals)
-            new_key_accounts = self.filtered(lambda p: not p.is_key_account)
-        else:
-            new_key_accounts = self.browse()
+        new_key_accounts = unflagged = self.browse()
+        if "is_key_account" in vals:
+            if vals["is_key_account"]:
+                new_key_accounts = self.filtered(lambda p: not p.is_key_account)
+            else:
+                unflagged = self.filtered("is_key_account")
         result = super().write(vals)
         if new_key_accounts:
-            new_key_accounts._key_account_init_existing()
+            # a status the superuser wrote with the flag stays; else draft
+            new_key_accounts._key_account_init_existing(
+                reset_state=not (self.env.su and vals.get("key_account_state"))
+            )
+        if unflagged:
+            # no status without the flag: flagged again, the review restarts
+            unflagged.sudo().write(
+                {"key_account_state": False, "key_account_reject_reason": False}
+            )
         return result
 
-    def _key_account_init_existing(self):
+    def unlink(self):
+        if not self._key_account_is_manager():
+            addresses = self._key_account_invoice_addresses_reviewed()
+            addresses.parent_id._key_account_refuse_invoice_address()
+        return super().unlink()
+
+    def _key_account_init_existing(self, reset_state=True):
         """Complete existing partners that just became key accounts: the
-        normalised credit code, draft status, company and customer code."""
-        for partner in self:
+        normalised credit code, draft status, company (when they have none:
+        a partner of a company stays in it) and customer code.
+
+        Writes as superuser: the user just flagged these partners, and the
+        status and code are written by nobody else."""
+        partners = self.sudo()
+        for partner in partners:
             normalized = self._key_account_normalize_uscc(partner.company_registry)
             if normalized != partner.company_registry:
                 partner.company_registry = normalized
-        self.filtered(lambda p: not p.key_account_state).key_account_state = "draft"
-        self.filtered(
+        to_draft = (
+            partners
+            if reset_state
+            else partners.filtered(lambda p: not p.key_account_state)
+        )
+        to_draft.write(
+            {"key_account_state": "draft", "key_account_reject_reason": False}
+        )
+        partners.filtered(
             lambda p: not p.company_id and not p.parent_id
         ).company_id = self.env.company
-        self.filtered(lambda p: not p.key_account_code)._key_account_assign_code()
+        partners.filtered(lambda p: not p.key_account_code)._key_account_assign_code()
+
+    def _key_account_check_write(self, vals):
+        """Refuse what the current (non-superuser) user may not write."""
+        if "key_account_state" in vals:
+            self._key_account_check_state_write(vals["key_account_state"])
+        if "key_account_reject_reason" in vals:
+            rewritten = self.filtered(
+                lambda p: changed_fields(p, vals, ["key_account_reject_reason"])
+            )
+            if rewritten:
+                raise AccessError(
+                    self.env._(
+                        "The rejection reason of %(partners)s is given with the "
+                        "Reject button of the review, not written directly.",
+                        partners=", ".join(rewritten.mapped("display_name")),
+                    )
+                )
+        if self._key_account_is_manager():
+            return
+        if "is_key_account" in vals and not vals["is_key_account"]:
+            self._key_account_check_unflag()
+        if "company_registry" in vals:
+            self._key_account_check_reviewed_code(vals["company_registry"])
+        reviewed_fields = [name for name in REVIEWED_FIELDS if name in vals]
+        if reviewed_fields:
+            self._key_account_check_reviewed_fields(vals, reviewed_fields)
+        if INVOICE_ADDRESS_FIELDS & set(vals):
+            self._key_account_check_invoice_address_write(vals)
+
+    def _key_account_check_state_write(self, new_state):
+        """The review status changes only through the review methods (which
+        write it as superuser): a write of another status is refused, even
+        for a manager. Writing the current status again changes nothing."""
+        new_state = new_state or False
+        changed = self.filtered(
+            lambda p: (
+                (p.key_account_state or False) != new_state
+                # a leftover status on a plain partner may be cleared
+                and not (new_state in (False, "draft") and not p.is_key_account)
+            )
+        )
+        if changed:
+            raise AccessError(
+                self.env._(
+                    "The review status of %(partners)s changes only through the "
+                    "review buttons (Submit for Review, Approve, Reject, Suspend, "
+                    "Reinstate, Back to Draft), not by writing it.",
+                    partners=", ".join(changed.mapped("display_name")),
+                )
+            )
 
     def _key_account_check_reviewed_code(self, new_code):
         """The credit code a manager reviewed changes only through a manager
         (or back in draft)."""
-        if self._key_account_is_manager():
-            return
         new_code = self._key_account_normalize_uscc(new_code) or False
         reviewed = self.filtered(
             lambda p: (
-                p.is_key_account
-                and p.key_account_state in REVIEWED_STATES
+                p._key_account_is_reviewed()
                 and (p.company_registry or False) != new_code
             )
         )
@@ -478,19 +556,9 @@ class ResPartner(models.Model):
     def _key_account_check_reviewed_fields(self, vals, names):
         """The data a manager reviewed changes only through a manager (or
         after the account was rejected and corrected)."""
-        if self._key_account_is_manager():
-            return
         changes = {}
-        for partner in self:
-            if not partner.is_key_account or partner.key_account_state not in (
-                REVIEWED_STATES
-            ):
-                continue
-            changed = [
-                name
-                for name in names
-                if (partner[name] or False) != (vals[name] or False)
-            ]
+        for partner in self.filtered(lambda p: p._key_account_is_reviewed()):
+            changed = changed_fields(partner, vals, names)
             if changed:
                 changes[partner] = changed
         if changes:
@@ -512,17 +580,64 @@ class ResPartner(models.Model):
 
     def _key_account_check_unflag(self):
         """Only a manager removes a reviewed customer from the key accounts."""
-        if self._key_account_is_manager():
-            return
-        reviewed = self.filtered(
-            lambda p: p.is_key_account and p.key_account_state in REVIEWED_STATES
-        )
+        reviewed = self.filtered(lambda p: p._key_account_is_reviewed())
         if reviewed:
             raise AccessError(
                 self.env._(
                     "Only a Key Account Manager can remove %(partners)s from the "
                     "key accounts once submitted for review.",
                     partners=", ".join(reviewed.mapped("display_name")),
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Invoice address of a reviewed key account
+    # ------------------------------------------------------------------
+    def _key_account_invoice_addresses_reviewed(self):
+        """The invoice addresses of ``self`` that belong to a reviewed key
+        account."""
+        return self.filtered(
+            lambda p: (
+                p.type == "invoice"
+                and p.parent_id
+                and p.parent_id._key_account_is_reviewed()
+            )
+        )
+
+    def _key_account_check_invoice_address_parents(self):
+        """Refuse a new invoice address under the reviewed key accounts of
+        ``self``."""
+        self.filtered(
+            lambda p: p._key_account_is_reviewed()
+        )._key_account_refuse_invoice_address()
+
+    def _key_account_check_invoice_address_write(self, vals):
+        current = self._key_account_invoice_addresses_reviewed()
+        current.filtered(
+            lambda p: changed_fields(p, vals, INVOICE_ADDRESS_FIELDS)
+        ).parent_id._key_account_refuse_invoice_address()
+        if "type" not in vals and "parent_id" not in vals:
+            return
+        # partners becoming an invoice address of a reviewed key account
+        new_parents = self.browse()
+        for partner in self - current:
+            parent = (
+                self.browse(vals["parent_id"] or [])
+                if "parent_id" in vals
+                else partner.parent_id
+            )
+            if vals.get("type", partner.type) == "invoice":
+                new_parents |= parent
+        new_parents._key_account_check_invoice_address_parents()
+
+    def _key_account_refuse_invoice_address(self):
+        """Raise for the key accounts of ``self`` (if any)."""
+        if self:
+            raise AccessError(
+                self.env._(
+                    "The invoice address of %(partners)s has been reviewed: only "
+                    "a Key Account Manager changes it.",
+                    partners=", ".join(self.mapped("display_name")),
                 )
             )
 
@@ -560,198 +675,3 @@ class ResPartner(models.Model):
             codes = self._key_account_next_codes(company, len(partners))
             for partner, code in zip(partners, codes, strict=True):
                 partner.key_account_code = code
-
-    # ------------------------------------------------------------------
-    # Onboarding review
-    # ------------------------------------------------------------------
-    def _key_account_check_state_change(self, vals):
-        """Refuse a review status change the current user may not make.
-
-        Runs in ``write`` so the rule holds for every client, not only for
-        the form's buttons.
-        """
-        if self.env.su:
-            return
-        new_state = vals["key_account_state"]
-        labels = dict(
-            self._fields["key_account_state"]._description_selection(self.env)
-        )
-        manager = self._key_account_is_manager()
-        for partner in self:
-            old_state = partner.key_account_state
-            if (old_state or "draft") == new_state:
-                continue
-            if not partner.is_key_account and not vals.get("is_key_account"):
-                raise UserError(
-                    self.env._(
-                        "%(partner)s is not a key account: it has no review status.",
-                        partner=partner.display_name,
-                    )
-                )
-            transition = (old_state or "draft", new_state)
-            if transition not in KEY_ACCOUNT_TRANSITIONS:
-                raise UserError(
-                    self.env._(
-                        "The key account %(partner)s cannot go from %(old)s to "
-                        "%(new)s.",
-                        partner=partner.display_name,
-                        old=labels.get(old_state, old_state),
-                        new=labels.get(new_state, new_state),
-                    )
-                )
-            if KEY_ACCOUNT_TRANSITIONS[transition] and not manager:
-                raise AccessError(
-                    self.env._(
-                        "Only a Key Account Manager can set the key account "
-                        "%(partner)s to %(new)s.",
-                        partner=partner.display_name,
-                        new=labels.get(new_state, new_state),
-                    )
-                )
-        if new_state in ("submitted", "approved"):
-            # The reviewer's checks hold on approval and reinstatement too:
-            # the data may have changed since it was submitted.
-            self._key_account_check_submission()
-        if new_state == "rejected" and not vals.get("key_account_reject_reason"):
-            missing = self.filtered(lambda p: not p.key_account_reject_reason)
-            if missing:
-                raise UserError(
-                    self.env._(
-                        "Give the reason for rejecting %(partners)s.",
-                        partners=", ".join(missing.mapped("display_name")),
-                    )
-                )
-
-    def _key_account_missing_data(self):
-        """Return the labels of the data a reviewer needs and ``self`` lacks."""
-        self.ensure_one()
-        labels = {
-            "name": self.env._("Company Name"),
-            "company_registry": self.env._("Unified Social Credit Code"),
-            "bank_ids": self.env._("Bank Account"),
-            "vat": self.env._("Tax ID"),
-        }
-        required = [
-            "name",
-            "company_registry",
-            "key_account_legal_representative",
-            "city",
-            "key_account_invoice_type",
-            "key_account_invoice_title",
-        ]
-        if self.key_account_invoice_type == "vat_special":
-            required += ["vat", "bank_ids", "phone", "street"]
-        missing = []
-        for name in required:
-            if not self[name]:
-                missing.append(
-                    labels.get(name) or self._fields[name]._description_string(self.env)
-                )
-        return missing
-
-    def _key_account_check_submission(self):
-        """Check what a reviewer checks; raise one error listing every problem."""
-        problems = []
-        duplicates = self._key_account_find_duplicates()
-        for partner in self:
-            if not partner.is_company:
-                problems.append(
-                    self.env._(
-                        "%(partner)s: a key account must be a company.",
-                        partner=partner.display_name,
-                    )
-                )
-            missing = partner._key_account_missing_data()
-            if missing:
-                problems.append(
-                    self.env._(
-                        "%(partner)s: missing %(fields)s.",
-                        partner=partner.display_name,
-                        fields=", ".join(missing),
-                    )
-                )
-            if partner.company_registry:
-                error = partner._key_account_uscc_error(partner.company_registry)
-                if error:
-                    problems.append(error)
-            if partner in duplicates:
-                problems.append(
-                    self.env._(
-                        "%(partner)s: the credit code %(code)s is already used "
-                        "by the key account %(other)s.",
-                        partner=partner.display_name,
-                        code=partner.company_registry,
-                        other=duplicates[partner].display_name,
-                    )
-                )
-        if problems:
-            raise UserError(
-                self.env._(
-                    "The key account data is not ready for review, correct it "
-                    "first:\n%(problems)s",
-                    problems="\n".join(f"- {p}" for p in problems),
-                )
-            )
-
-    def _key_account_transition(self, new_state, message, extra_vals=None):
-        vals = {"key_account_state": new_state, **(extra_vals or {})}
-        self.write(vals)
-        for partner in self:
-            partner.message_post(body=message, subtype_xmlid="mail.mt_note")
-        return True
-
-    def action_key_account_submit(self):
-        return self._key_account_transition(
-            "submitted", self.env._("Key account submitted for review.")
-        )
-
-    def action_key_account_approve(self):
-        return self._key_account_transition(
-            "approved",
-            self.env._("Key account approved."),
-            {"key_account_reject_reason": False},
-        )
-
-    def action_key_account_reject(self):
-        """Open the wizard asking for the rejection reason."""
-        if not self._key_account_is_manager():
-            raise AccessError(
-                self.env._("Only a Key Account Manager can reject a key account.")
-            )
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Reject Key Account"),
-            "res_model": "key.account.reject.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_partner_ids": self.ids},
-        }
-
-    def _key_account_reject(self, reason):
-        if not reason or not reason.strip():
-            raise UserError(
-                self.env._(
-                    "Give the reason for rejecting %(partners)s.",
-                    partners=", ".join(self.mapped("display_name")),
-                )
-            )
-        return self._key_account_transition(
-            "rejected",
-            self.env._("Key account rejected: %(reason)s", reason=reason),
-            {"key_account_reject_reason": reason},
-        )
-
-    def action_key_account_reset_draft(self):
-        return self._key_account_transition(
-            "draft", self.env._("Key account set back to draft.")
-        )
-
-    def action_key_account_suspend(self):
-        return self._key_account_transition(
-            "suspended", self.env._("Key account suspended.")
-        )
-
-    def action_key_account_reinstate(self):
-        return self._key_account_transition(
-            "approved", self.env._("Key account reinstated.")
-        )

@@ -6,3 +6,4 @@ from . import test_key_account_multi_company
 from . import test_key_account_i18n
 from . import test_key_account_ui
 from . import test_key_account_security
+from . import test_key_account_authority

@@ -115,3 +115,26 @@ class TestKeyAccountUscc(KeyAccountBaseCommon):
         )
         self.assertEqual(contact.company_registry, first.company_registry)
         self.assertFalse(contact.is_key_account)
+
+    def test_finding8_full_width_credit_code_normalised(self):
+        """Finding 8: a credit code typed in full-width characters (Chinese
+        spreadsheets, input methods) is folded (NFKC) before validation."""
+        code = make_uscc(2026, region="310115")[:8] + "MA1H8N3Q2"
+        code += uscc.calc_check_digit(code)
+        full_width = "".join(chr(ord(char) + 0xFEE0) for char in code)
+        partner = self._create_key_account(
+            name="Full Width Co", company_registry=f"　{full_width}　"
+        )
+        self.assertEqual(partner.company_registry, code)
+        other = make_uscc(2027)
+        partner.write(
+            {"company_registry": "".join(chr(ord(c) + 0xFEE0) for c in other)}
+        )
+        self.assertEqual(partner.company_registry, other)
+        # a wrong full-width code: the message shows the folded code
+        wrong = code[:-1] + ("0" if code[-1] != "0" else "1")
+        wrong_full_width = "".join(chr(ord(char) + 0xFEE0) for char in wrong)
+        with self.assertRaisesMessage(ValidationError, wrong, "wrong check digit"):
+            self._create_key_account(
+                name="Wrong Full Width Co", company_registry=wrong_full_width
+            )

@@ -1,4 +1,6 @@
 from . import key_account_contract
+from . import key_account_contract_execution
+from . import key_account_contract_pricelist
 from . import key_account_contract_discount
 from . import key_account_contract_rebate_tier
 from . import product_pricelist

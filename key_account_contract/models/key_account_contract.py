@@ -5,10 +5,12 @@ from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+
+from odoo.addons.key_account_base.tools import changed_fields
 
 _logger = logging.getLogger(__name__)
 
@@ -17,8 +19,12 @@ MANAGER_GROUP = "key_account_base.key_account_group_manager"
 # contracts that hold the customer's slot for their period
 LIVE_STATES = ("confirmed", "active")
 RENEWAL_NOTICE_DAYS = 30
-# credit_available of contracts without credit limit
-CREDIT_UNLIMITED = 1e12
+# Fields that are not terms of the contract: outside draft a Key Account User
+# still changes them (the chatter's fields are added by _get_free_fields).
+FREE_FIELDS = frozenset(("user_id",))
+# Fields written only by the contract's own methods (as superuser): the
+# status through the action methods, the pricelist by the pricelist sync.
+TECHNICAL_FIELDS = ("state", "pricelist_id")
 
 
 class KeyAccountContract(models.Model):
@@ -133,15 +139,6 @@ class KeyAccountContract(models.Model):
         "promotion pricelist (itself based on the key-account price), so current "
         "promotions also apply to the contract's orders.",
     )
-    pricelist_id = fields.Many2one(
-        "product.pricelist",
-        string="Contract Pricelist",
-        readonly=True,
-        copy=False,
-        check_company=True,
-        help="Pricelist derived from the key-account price and the contract "
-        "discounts; kept in sync with the discount lines.",
-    )
     # Payment and credit
     payment_method = fields.Selection(
         selection=[
@@ -223,34 +220,6 @@ class KeyAccountContract(models.Model):
     )
     sale_order_count = fields.Integer(compute="_compute_sale_order_count")
     invoice_count = fields.Integer(compute="_compute_invoice_count")
-    # Execution (live, aggregated in SQL)
-    amount_ordered = fields.Monetary(
-        compute="_compute_execution", help="Untaxed amount of confirmed orders."
-    )
-    amount_delivered = fields.Monetary(
-        compute="_compute_execution",
-        help="Untaxed value of the delivered quantities of confirmed orders.",
-    )
-    amount_invoiced = fields.Monetary(
-        compute="_compute_execution",
-        help="Untaxed amount of posted customer invoices minus credit notes.",
-    )
-    amount_paid = fields.Monetary(
-        compute="_compute_execution",
-        help="Paid part (tax included) of posted customer invoices minus credit notes.",
-    )
-    amount_remaining = fields.Monetary(
-        compute="_compute_execution",
-        help="Committed amount not ordered yet.",
-    )
-    credit_unlimited = fields.Boolean(compute="_compute_execution")
-    credit_available = fields.Monetary(
-        compute="_compute_execution",
-        help="Credit limit minus the ordered and unpaid amount (tax included: "
-        "total of confirmed orders minus payments). Contracts without credit "
-        "limit have unlimited credit.",
-    )
-
     _sql_constraints = (
         (
             "name_company_uniq",
@@ -261,6 +230,24 @@ class KeyAccountContract(models.Model):
             "date_check",
             "CHECK(date_end >= date_start)",
             "The end date of a contract cannot be before its start date.",
+        ),
+        # The overlap check (_check_overlap) reads the contracts the
+        # transaction sees: two transactions confirming contracts of one
+        # customer at once would both pass it. The database refuses the
+        # second one (same pattern as core's hr_work_entry).
+        (
+            "live_period_excl",
+            """EXCLUDE USING GIST (
+                int4range(partner_id, partner_id, '[]') WITH =,
+                int4range(company_id, company_id, '[]') WITH =,
+                daterange(date_start, date_end, '[]') WITH &&
+            ) WHERE (state IN ('confirmed', 'active'))""",
+            (
+                "A customer has at most one confirmed or active contract per "
+                "company over a period: another contract of the customer was "
+                "confirmed at the same time. Reload the contracts of the customer "
+                "and check their dates."
+            ),
         ),
     )
 
@@ -302,126 +289,6 @@ class KeyAccountContract(models.Model):
         )
         for contract in self:
             contract.invoice_count = counts.get(contract, 0)
-
-    def _get_execution_amounts(self):
-        """Return {contract id: {measure: amount}} for the contracts of ``self``,
-        in each contract's currency.
-
-        Three queries for all the contracts (orders, order lines, invoices).
-        Orders and invoices are
-        summed in their own currency; amounts in another currency than the
-        contract's are converted at today's rate.
-        """
-        result = defaultdict(lambda: defaultdict(float))
-        ids = tuple(self._origin.ids)
-        if not ids:
-            return result
-        self.env["sale.order"].flush_model(
-            [
-                "key_account_contract_id",
-                "state",
-                "currency_id",
-                "amount_untaxed",
-                "amount_total",
-            ]
-        )
-        self.env["sale.order.line"].flush_model(
-            ["order_id", "qty_delivered", "price_reduce_taxexcl"]
-        )
-        self.env["account.move"].flush_model(
-            [
-                "key_account_contract_id",
-                "state",
-                "move_type",
-                "currency_id",
-                "amount_untaxed",
-                "amount_total",
-                "amount_residual",
-            ]
-        )
-        # Customer invoices count positive, credit notes negative.
-        sign = SQL("CASE WHEN move_type = 'out_refund' THEN -1 ELSE 1 END")
-        # (measures, query): each query returns contract, currency, then one
-        # sum per measure; one query per table.
-        queries = [
-            (
-                ("ordered", "ordered_total"),
-                SQL(
-                    """SELECT key_account_contract_id, currency_id,
-                              SUM(amount_untaxed), SUM(amount_total)
-                         FROM sale_order
-                        WHERE key_account_contract_id IN %s AND state = 'sale'
-                     GROUP BY key_account_contract_id, currency_id""",
-                    ids,
-                ),
-            ),
-            (
-                ("delivered",),
-                SQL(
-                    """SELECT so.key_account_contract_id, so.currency_id,
-                              SUM(sol.qty_delivered * sol.price_reduce_taxexcl)
-                         FROM sale_order_line sol
-                         JOIN sale_order so ON so.id = sol.order_id
-                        WHERE so.key_account_contract_id IN %s
-                          AND so.state = 'sale'
-                     GROUP BY so.key_account_contract_id, so.currency_id""",
-                    ids,
-                ),
-            ),
-            (
-                ("invoiced", "paid"),
-                SQL(
-                    """SELECT key_account_contract_id, currency_id,
-                              SUM(%s * amount_untaxed),
-                              SUM(%s * (amount_total - amount_residual))
-                         FROM account_move
-                        WHERE key_account_contract_id IN %s AND state = 'posted'
-                          AND move_type IN ('out_invoice', 'out_refund')
-                     GROUP BY key_account_contract_id, currency_id""",
-                    sign,
-                    sign,
-                    ids,
-                ),
-            ),
-        ]
-        contracts = self._origin.browse(ids)
-        contracts.fetch(["currency_id", "company_id"])
-        today = fields.Date.context_today(self)
-        for measures, query in queries:
-            for contract_id, currency_id, *amounts in self.env.execute_query(query):
-                contract = contracts.browse(contract_id)
-                currency = self.env["res.currency"].browse(currency_id)
-                for measure, amount in zip(measures, amounts, strict=True):
-                    amount = amount or 0.0
-                    if currency != contract.currency_id:
-                        amount = currency._convert(
-                            amount,
-                            contract.currency_id,
-                            contract.company_id,
-                            today,
-                            round=False,
-                        )
-                    result[contract_id][measure] += amount
-        return result
-
-    @api.depends("committed_amount", "credit_limit")
-    def _compute_execution(self):
-        amounts = self._get_execution_amounts()
-        for contract in self:
-            values = amounts[contract._origin.id]
-            ordered = values["ordered"]
-            paid = values["paid"]
-            contract.amount_ordered = ordered
-            contract.amount_delivered = values["delivered"]
-            contract.amount_invoiced = values["invoiced"]
-            contract.amount_paid = paid
-            contract.amount_remaining = contract.committed_amount - ordered
-            contract.credit_unlimited = not contract.credit_limit
-            contract.credit_available = (
-                CREDIT_UNLIMITED
-                if contract.credit_unlimited
-                else contract.credit_limit - (values["ordered_total"] - paid)
-            )
 
     @api.depends("partner_id")
     def _compute_display_name(self):
@@ -467,11 +334,17 @@ class KeyAccountContract(models.Model):
                     )
                 )
 
-    def _get_overlapping_contracts(self):
+    def _get_overlapping_contracts(self, starting=False):
         """Return {contract: other live contract} for the contracts of ``self``
         whose customer already has a confirmed or active contract of the same
-        company over overlapping dates (one search for all)."""
-        contracts = self.filtered(lambda c: c.state in LIVE_STATES)
+        company over overlapping dates (one search for all).
+
+        ``starting``: the contracts of ``self`` are about to become live
+        (whatever their status now); they count as live for each other too.
+        """
+        contracts = (
+            self if starting else self.filtered(lambda c: c.state in LIVE_STATES)
+        )
         if not contracts:
             return {}
         candidates = self.search(
@@ -483,6 +356,8 @@ class KeyAccountContract(models.Model):
                 ("date_end", ">=", min(contracts.mapped("date_start"))),
             ]
         )
+        if starting:
+            candidates |= contracts
         result = {}
         for contract in contracts:
             for other in candidates:
@@ -518,7 +393,8 @@ class KeyAccountContract(models.Model):
             raise self._overlap_error(contract, other)
 
     # ------------------------------------------------------------------
-    # CRUD
+    # CRUD: the status, the technical links and, outside draft, the terms
+    # are guarded here for every client (views are not security).
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
@@ -530,23 +406,34 @@ class KeyAccountContract(models.Model):
                 vals["name"] = self.env["ir.sequence"].with_company(
                     company
                 ).next_by_code(CONTRACT_SEQUENCE_CODE) or self.env._("New")
-        if not self.env.su and any(
-            vals.get("state", "draft") not in ("draft", "cancelled")
-            for vals in vals_list
-        ):
-            # contracts are born in draft; only a manager creates them live
-            self._check_manager()
+        if not self.env.su:
+            for vals in vals_list:
+                wrong = [
+                    name
+                    for name in TECHNICAL_FIELDS
+                    if vals.get(name)
+                    and not (name == "state" and vals[name] == "draft")
+                ]
+                if wrong:
+                    # contracts are born in draft; the action methods move them
+                    raise AccessError(
+                        self.env._(
+                            "Contract %(contract)s must be created in draft "
+                            "(%(fields)s are set by the contract itself): create it, "
+                            "then have a Key Account Manager confirm it.",
+                            contract=vals["name"],
+                            fields=", ".join(self._field_labels(wrong)),
+                        )
+                    )
         contracts = super().create(vals_list)
         contracts._sync_pricelist()
         return contracts
 
     def write(self, vals):
-        if "state" in vals and not self.env.su:
-            # state changes go through the action methods (rights checked there)
-            self._check_state_write(vals["state"])
-        res = super(
-            KeyAccountContract, self.with_context(key_account_skip_pricelist_sync=True)
-        ).write(vals)
+        if not self.env.su:
+            self._check_write(vals)
+        with self._defer_pricelist_sync():
+            res = super().write(vals)
         if {
             "discount",
             "discount_line_ids",
@@ -557,11 +444,63 @@ class KeyAccountContract(models.Model):
             self._sync_pricelist()
         return res
 
-    def _check_state_write(self, state):
-        if state in ("confirmed", "active", "terminated", "cancelled") and any(
-            c.state != state for c in self
-        ):
-            self._check_manager()
+    def _field_labels(self, names):
+        return [self._fields[name]._description_string(self.env) for name in names]
+
+    @api.model
+    def _get_free_fields(self):
+        """Fields a Key Account User changes outside draft: what is not a
+        term of the contract (its responsible, its chatter)."""
+        mail_fields = set(self.env["mail.thread"]._fields) | set(
+            self.env["mail.activity.mixin"]._fields
+        )
+        return FREE_FIELDS | (mail_fields - set(models.MAGIC_COLUMNS) - {"id"})
+
+    def _check_write(self, vals):
+        """Refuse what the current (non-superuser) user may not write: the
+        status and the pricelist (nobody writes them), and outside draft the
+        terms (only a Key Account Manager)."""
+        for contract in self:
+            technical = changed_fields(contract, vals, TECHNICAL_FIELDS)
+            if technical:
+                raise AccessError(
+                    self.env._(
+                        "%(fields)s of contract %(contract)s change only through "
+                        "its buttons (Confirm, Activate Now, Terminate, Cancel, "
+                        "Reset to Draft), which a Key Account Manager uses.",
+                        fields=", ".join(self._field_labels(technical)),
+                        contract=contract.name,
+                    )
+                )
+        if self._is_manager():
+            return
+        terms = set(vals) - self._get_free_fields()
+        for contract in self.filtered(lambda c: c.state != "draft"):
+            changed = changed_fields(contract, vals, terms)
+            if changed:
+                raise contract._terms_error(self._field_labels(changed))
+
+    def _terms_error(self, labels):
+        self.ensure_one()
+        return AccessError(
+            self.env._(
+                "Contract %(contract)s is %(state)s: only a Key Account Manager "
+                "changes its terms (%(fields)s).",
+                contract=self.name,
+                state=dict(self._fields["state"]._description_selection(self.env))[
+                    self.state
+                ],
+                fields=", ".join(labels),
+            )
+        )
+
+    def _check_terms_editable(self, labels):
+        """Raise unless the current user may change the terms ``labels`` of
+        the contracts of ``self`` (discount lines, rebate tiers)."""
+        if self.env.su or self._is_manager():
+            return
+        for contract in self.filtered(lambda c: c.state != "draft"):
+            raise contract._terms_error(labels)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_not_draft(self):
@@ -585,118 +524,18 @@ class KeyAccountContract(models.Model):
         return res
 
     # ------------------------------------------------------------------
-    # Pricelist
+    # State machine: the action methods are the only writers of the status
     # ------------------------------------------------------------------
-    def _get_base_pricelists(self):
-        """Return {contract: pricelist its prices are based on}.
+    def _is_manager(self):
+        return self.env.su or self.env.user.has_group(MANAGER_GROUP)
 
-        The key-account pricelist of the contract's company (else the shared
-        one); for contracts where promotions apply, the
-        company's promotion pricelist (``key_account_is_promotion``, itself based
-        on the key-account pricelist) when there is one.
-        """
-        promotions = self.env["product.pricelist"]
-        if any(self.mapped("allow_promotions")):
-            promotions = (
-                self.env["product.pricelist"]
-                .sudo()
-                .search(
-                    [
-                        ("key_account_is_promotion", "=", True),
-                        ("company_id", "in", [*self.company_id.ids, False]),
-                    ],
-                    order="company_id, sequence, id",
-                )
-            )
-        result = {}
-        for contract in self:
-            base = contract.company_id._key_account_get_pricelist()
-            if contract.allow_promotions:
-                # a company's own promotion pricelist wins over a shared one
-                base = (
-                    promotions.filtered(
-                        lambda p, c=contract: p.company_id == c.company_id
-                    )
-                    or promotions.filtered(lambda p: not p.company_id)
-                )[:1] or base
-            result[contract] = base
-        return result
-
-    def _prepare_pricelist_item_vals(self, base_pricelist):
-        self.ensure_one()
-        common = {
-            "pricelist_id": self.pricelist_id.id,
-            "compute_price": "formula",
-            "base": "pricelist" if base_pricelist else "list_price",
-            "base_pricelist_id": base_pricelist.id,
-        }
-        vals_list = [dict(common, applied_on="3_global", price_discount=self.discount)]
-        for line in self.discount_line_ids:
-            if line.product_id:
-                vals = {
-                    "applied_on": "0_product_variant",
-                    "product_id": line.product_id.id,
-                }
-            else:
-                vals = {
-                    "applied_on": "2_product_category",
-                    "categ_id": line.categ_id.id,
-                }
-            vals_list.append(dict(common, price_discount=line.discount, **vals))
-        return vals_list
-
-    def _prepare_pricelist_vals(self):
-        self.ensure_one()
-        return {
-            "name": self.env._("Contract %(contract)s", contract=self.name),
-            "company_id": self.company_id.id,
-            "currency_id": self.currency_id.id,
-            "key_account_contract_id": self.id,
-        }
-
-    def _sync_pricelist(self):
-        """Create the contract pricelists that are missing and rewrite their items
-        from the contract discounts (one unlink and one create of items)."""
-        if self.env.context.get("key_account_skip_pricelist_sync"):
-            return
-        contracts = self.sudo()
-        Pricelist = self.env["product.pricelist"].sudo()
-        missing = contracts.filtered(lambda c: not c.pricelist_id)
-        if missing:
-            pricelists = Pricelist.create(
-                [contract._prepare_pricelist_vals() for contract in missing]
-            )
-            for contract, pricelist in zip(missing, pricelists, strict=True):
-                contract.with_context(
-                    key_account_skip_pricelist_sync=True
-                ).pricelist_id = pricelist
-        for contract in contracts - missing:
-            if (
-                contract.pricelist_id.currency_id != contract.currency_id
-                or contract.pricelist_id.company_id != contract.company_id
-            ):
-                contract.pricelist_id.write(
-                    {
-                        "currency_id": contract.currency_id.id,
-                        "company_id": contract.company_id.id,
-                    }
-                )
-        contracts.pricelist_id.item_ids.unlink()
-        bases = contracts._get_base_pricelists()
-        item_vals = []
-        for contract in contracts:
-            item_vals += contract._prepare_pricelist_item_vals(bases[contract])
-        self.env["product.pricelist.item"].sudo().create(item_vals)
-
-    # ------------------------------------------------------------------
-    # State machine
-    # ------------------------------------------------------------------
     def _check_manager(self):
-        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
+        if not self._is_manager():
             raise AccessError(
                 self.env._(
-                    "Only Key Account Managers can confirm, activate, terminate or "
-                    "cancel contracts (%(contracts)s). Ask a manager to do it.",
+                    "Only Key Account Managers can confirm, activate, terminate, "
+                    "cancel or reset contracts (%(contracts)s). Ask a manager to "
+                    "do it.",
                     contracts=", ".join(self.mapped("name")),
                 )
             )
@@ -728,6 +567,28 @@ class KeyAccountContract(models.Model):
                     )
                 )
 
+    def _write_live_state(self, vals):
+        """Write a live status (confirmed, active) as superuser. Another
+        transaction confirming a contract of the same customer at the same
+        time is refused by the database (``live_period_excl``): turn that into
+        a message naming the contract."""
+        for contract, other in self._get_overlapping_contracts(starting=True).items():
+            raise self._overlap_error(contract, other)
+        try:
+            with self.env.cr.savepoint():
+                self.sudo().write(vals)
+                self.env["key.account.contract"].flush_model()
+        except pg_errors.ExclusionViolation:
+            raise ValidationError(
+                self.env._(
+                    "Contract %(contracts)s cannot start: another contract of "
+                    "%(partners)s was confirmed at the same time over the same "
+                    "period. Reload the customer's contracts and check their dates.",
+                    contracts=", ".join(self.mapped("name")),
+                    partners=", ".join(self.partner_id.mapped("display_name")),
+                )
+            ) from None
+
     def action_confirm(self):
         """Confirm the contracts (manager): those whose start date has come are
         active at once, the others wait for it ("To Start")."""
@@ -746,14 +607,9 @@ class KeyAccountContract(models.Model):
                     end=expired.date_end,
                 )
             )
-        contracts = self.sudo()
-        vals = {"date_signed": today}
-        (contracts - started).filtered(lambda c: not c.date_signed).write(
-            dict(vals, state="confirmed")
-        )
-        (contracts - started).filtered("date_signed").write({"state": "confirmed"})
-        contracts.browse(started.ids).write({"state": "active"})
-        contracts.filtered(lambda c: not c.date_signed).write(vals)
+        self.filtered(lambda c: not c.date_signed).sudo().write({"date_signed": today})
+        (self - started)._write_live_state({"state": "confirmed"})
+        started._write_live_state({"state": "active"})
         return True
 
     def action_activate(self):
@@ -761,7 +617,7 @@ class KeyAccountContract(models.Model):
         self._check_manager()
         self._check_state(("confirmed",), self.env._("Activation"))
         self._check_customer_approved()
-        self.sudo().write({"state": "active"})
+        self._write_live_state({"state": "active"})
         return True
 
     def action_terminate(self):
@@ -777,6 +633,7 @@ class KeyAccountContract(models.Model):
         return True
 
     def action_draft(self):
+        self._check_manager()
         self._check_state(("cancelled",), self.env._("Reset to draft"))
         self.sudo().write({"state": "draft"})
         return True
@@ -792,8 +649,11 @@ class KeyAccountContract(models.Model):
         }
 
     def action_renew(self):
-        """Create the next contract as a draft copy following this one."""
+        """Create the next contract as a draft copy following this one (who
+        may create contracts: a manager confirms it)."""
         self.ensure_one()
+        self.check_access("write")
+        self.browse().check_access("create")
         if self.state not in ("active", "expired", "confirmed"):
             raise UserError(
                 self.env._(
@@ -837,7 +697,7 @@ class KeyAccountContract(models.Model):
                 contract.name,
             )
         to_activate = to_activate.filtered(lambda c: c not in overlapping)
-        to_activate.write({"state": "active"})
+        to_activate._write_live_state({"state": "active"})
 
         to_remind = self.search(
             [

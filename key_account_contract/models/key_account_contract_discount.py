@@ -69,20 +69,34 @@ class KeyAccountContractDiscount(models.Model):
                     )
                 )
 
+    def _check_contracts_editable(self, contracts):
+        """Outside draft, only a Key Account Manager changes the discount
+        lines of a contract."""
+        contracts._check_terms_editable(contracts._field_labels(["discount_line_ids"]))
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_contracts_editable(
+            self.env["key.account.contract"].browse(
+                {vals["contract_id"] for vals in vals_list if vals.get("contract_id")}
+            )
+        )
         lines = super().create(vals_list)
         lines.contract_id._sync_pricelist()
         return lines
 
     def write(self, vals):
         contracts = self.contract_id
+        if vals.get("contract_id"):
+            contracts |= contracts.browse(vals["contract_id"])
+        self._check_contracts_editable(contracts)
         res = super().write(vals)
-        (contracts | self.contract_id)._sync_pricelist()
+        contracts._sync_pricelist()
         return res
 
     def unlink(self):
         contracts = self.contract_id
+        self._check_contracts_editable(contracts)
         res = super().unlink()
         contracts.exists()._sync_pricelist()
         return res

@@ -1,6 +1,6 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class KeyAccountContractRebateTier(models.Model):
@@ -35,3 +35,28 @@ class KeyAccountContractRebateTier(models.Model):
             "Two rebate tiers of a contract cannot start at the same amount.",
         ),
     )
+
+    def _check_contracts_editable(self, contracts):
+        """Outside draft, only a Key Account Manager changes the rebate tiers
+        of a contract."""
+        contracts._check_terms_editable(contracts._field_labels(["rebate_tier_ids"]))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_contracts_editable(
+            self.env["key.account.contract"].browse(
+                {vals["contract_id"] for vals in vals_list if vals.get("contract_id")}
+            )
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        contracts = self.contract_id
+        if vals.get("contract_id"):
+            contracts |= contracts.browse(vals["contract_id"])
+        self._check_contracts_editable(contracts)
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_contracts_editable(self.contract_id)
+        return super().unlink()

@@ -16,7 +16,6 @@ class ResCompany(models.Model):
     )
     key_account_pricelist_id = fields.Many2one(
         "product.pricelist",
-        string="Key Account Pricelist",
         help="The key-account price tier (大客户价) of this company, the base of "
         "its contracts' prices. Empty: the shared Key Account Price pricelist.",
     )
