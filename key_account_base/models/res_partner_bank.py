@@ -26,15 +26,36 @@ class ResPartnerBank(models.Model):
                 )
             )
 
+    def _key_account_records_payments(self):
+        """Accountants record the account a payment came from: reconciling a
+        bank statement creates it (core's ``_find_or_create_bank_account``)."""
+        group = self.env.ref("account.group_account_invoice", raise_if_not_found=False)
+        return bool(group) and group in self.env.user.groups_id
+
     @api.model_create_multi
     def create(self, vals_list):
+        partners = self.env["res.partner"]
         if not self.env.su:
-            self._key_account_refuse_reviewed(
-                self.env["res.partner"].browse(
-                    {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
-                )
+            partners = self.env["res.partner"].browse(
+                {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
             )
-        return super().create(vals_list)
+            if not self._key_account_records_payments():
+                self._key_account_refuse_reviewed(partners)
+        banks = super().create(vals_list)
+        # An account added by an accountant is news to the key-account
+        # team: it is logged on the customer for their review.
+        reviewed = partners.filtered(lambda p: p._key_account_is_reviewed())
+        if reviewed and not reviewed._key_account_is_manager():
+            for bank in banks.filtered(lambda b: b.partner_id in reviewed):
+                bank.partner_id.sudo().message_post(
+                    body=self.env._(
+                        "Bank account %(account)s was added by %(user)s (a payment "
+                        "came from it); a Key Account Manager should review it.",
+                        account=bank.acc_number,
+                        user=self.env.user.name,
+                    )
+                )
+        return banks
 
     def write(self, vals):
         if not self.env.su:
