@@ -9,3 +9,4 @@ from . import test_confirm_scaling
 from . import test_reservation
 from . import test_background_confirm
 from . import test_i18n_engine
+from . import test_stock_follow
