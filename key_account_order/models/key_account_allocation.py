@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_compare, float_is_zero
+from odoo.tools import SQL, float_compare, float_is_zero, float_round
 
 # Allocation fields that decide where its goods go: fixed once procured.
 ROUTING_FIELDS = ("order_line_id", "recipient_id", "department", "branch")
@@ -684,8 +684,9 @@ class KeyAccountAllocation(models.Model):
                     continue
                 ratio = (left - quantity) / left if left else 0.0
                 for move in pending:
-                    move.product_uom_qty = move.product_uom.round(
-                        move.product_uom_qty * ratio
+                    move.product_uom_qty = float_round(
+                        move.product_uom_qty * ratio,
+                        precision_rounding=move.product_uom.rounding,
                     )
                 to_assign |= pending
                 continue

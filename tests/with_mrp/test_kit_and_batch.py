@@ -159,7 +159,11 @@ class TestRecipientPickingBatch(KeyAccountStockCommon):
 
     def test_auto_batch_of_recipient_deliveries(self):
         self.warehouse.out_type_id.write(
-            {"auto_batch": True, "batch_group_by_destination": True}
+            {
+                "auto_batch": True,
+                "batch_group_by_partner": False,
+                "batch_group_by_destination": True,
+            }
         )
         order = self._create_order([1, 2, 3])
         order.action_confirm()
