@@ -8,7 +8,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, float_compare, float_is_zero
 from odoo.tools.misc import clean_context
 
-from .stock_picking import DEFER_FOLLOWERS
+from .stock_picking import DEFER_FOLLOWERS, ORIGIN_LOGGED
 from .stock_quant import RESERVED_IN_BATCH
 
 # Picking states into which new moves may still be added (as in core).
@@ -437,8 +437,12 @@ class StockMove(models.Model):
             }
         )
         if self._key_account_post_process_needed():
+            # Another addon extends the post-process (stock_picking_batch's
+            # auto-batching): run it as core does, less sale_stock's origin
+            # message per picking (one message on the order says it).
+            post_process = self.with_context(key_account_origin_logged=ORIGIN_LOGGED)
             for key, moves in moves_by_key.items():
-                moves._assign_picking_post_process(
+                post_process.browse(moves.ids)._assign_picking_post_process(
                     new=picking_by_key[key] in new_pickings
                 )
         return picking_by_key, new_pickings

@@ -5,6 +5,9 @@ from odoo import Command, fields, models
 # Context value of pickings created in a batch whose followers are added in
 # one go. An object, not a flag: a client's context cannot carry it.
 DEFER_FOLLOWERS = object()
+# Context value while recipient pickings are post-processed in a batch: the
+# order's one message replaces the origin link sale_stock posts per picking.
+ORIGIN_LOGGED = object()
 
 
 class StockPicking(models.Model):
@@ -38,6 +41,14 @@ class StockPicking(models.Model):
         return super().message_subscribe(
             partner_ids=partner_ids, subtype_ids=subtype_ids
         )
+
+    def message_post_with_source(self, source_ref, **kwargs):
+        if (
+            self.env.context.get("key_account_origin_logged") is ORIGIN_LOGGED
+            and source_ref == "mail.message_origin_link"
+        ):
+            return self.env["mail.message"]
+        return super().message_post_with_source(source_ref, **kwargs)
 
     def _create_backorder(self, backorder_moves=None):
         # The recipient's delivery link follows to the backorder.
