@@ -373,6 +373,20 @@ class KeyAccountAllocation(models.Model):
             previous = {allocation: allocation.quantity for allocation in self}
         old_lines = self.order_line_id if "order_line_id" in vals else None
         result = super().write(vals)
+        decreased = self.filtered(
+            lambda a: (
+                a in previous
+                and float_compare(
+                    a.quantity,
+                    previous[a],
+                    precision_rounding=a.order_line_id.product_uom.rounding,
+                )
+                < 0
+            )
+        )
+        if decreased:
+            # Whatever the order's state: what was delivered stays allocated.
+            decreased._key_account_check_delivered()
         if previous or routing:
             self._key_account_apply_confirmed_changes(
                 {
@@ -474,7 +488,7 @@ class KeyAccountAllocation(models.Model):
             )
         raise UserError(message)
 
-    def _key_account_apply_confirmed_changes(self, changes, old_lines=None):
+    def _key_account_apply_confirmed_changes(self, changes=None, old_lines=None):
         """On a confirmed order, keep each line's quantity equal to its
         allocations and deliver the changes of ``self`` only: ``changes`` is
         {allocation: quantity added (negative: taken off), in the line's
@@ -489,7 +503,7 @@ class KeyAccountAllocation(models.Model):
         launchable = lines._key_account_launchable()
         changes = {
             allocation: delta
-            for allocation, delta in changes.items()
+            for allocation, delta in (changes or {}).items()
             if allocation.order_line_id in launchable
             and not float_is_zero(
                 delta, precision_rounding=allocation.order_line_id.product_uom.rounding

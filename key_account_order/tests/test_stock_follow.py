@@ -261,6 +261,18 @@ class TestAllocationDeliveredGuard(KeyAccountStockCommon):
             first.quantity = 3
         self.assertEqual(first.quantity, 10)
 
+    def test_reduce_below_delivered_refused_on_cancelled_order(self):
+        order = self._create_order([3, 2])
+        order.action_confirm()
+        first = order.key_account_allocation_ids.sorted("id")[0]
+        self._deliver(first.picking_id)
+        order._action_cancel()
+        self.assertEqual(order.state, "cancel")
+        with self.assertRaisesMessage(UserError, first.recipient_id.name, "3.0"):
+            first.quantity = 1
+        with self.assertRaisesMessage(UserError, first.recipient_id.name, "3.0"):
+            first.unlink()
+
     def test_delete_after_full_return_allowed(self):
         order = self._create_order([2, 3])
         order.action_confirm()
@@ -322,6 +334,23 @@ class TestAllocationTechnicalLinks(KeyAccountStockCommon):
         # The user's own business changes still work.
         as_user.quantity = 2
         self.assertEqual(first.move_ids.product_uom_qty, 2)
+
+    def test_client_context_cannot_skip_quant_reservation(self):
+        order = self._create_order([5])
+        order.action_confirm()
+        pickings = order.picking_ids
+        quants = self.env["stock.quant"].search(
+            [
+                ("product_id", "=", self.product.id),
+                ("location_id", "=", self.warehouse.lot_stock_id.id),
+            ]
+        )
+        reserved = sum(quants.mapped("reserved_quantity"))
+        pickings.do_unreserve()
+        self.assertEqual(sum(quants.mapped("reserved_quantity")), reserved - 5)
+        pickings.with_context(key_account_reserved_in_batch=True).action_assign()
+        self.assertEqual(sum(pickings.move_ids.mapped("quantity")), 5)
+        self.assertEqual(sum(quants.mapped("reserved_quantity")), reserved)
 
     def test_order_state_named_for_what_it_holds(self):
         order = self._create_order([1])
