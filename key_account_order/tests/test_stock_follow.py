@@ -1,5 +1,7 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
@@ -359,3 +361,86 @@ class TestAllocationTechnicalLinks(KeyAccountStockCommon):
         self.assertEqual(allocation.order_state, "draft")
         order.action_confirm()
         self.assertEqual(allocation.order_state, "sale")
+
+
+@tagged("post_install", "-at_install")
+class TestBatchedAssignmentHooks(KeyAccountStockCommon):
+    """The batched picking assignment keeps core's extension points, and
+    steps aside for core where another addon replaces a step."""
+
+    def test_hooks_of_installed_addons_detected(self):
+        Move = self.env["stock.move"]
+        batch_installed = bool(
+            self.env["ir.module.module"].search_count(
+                [("name", "=", "stock_picking_batch"), ("state", "=", "installed")]
+            )
+        )
+        self.assertEqual(Move._key_account_method_modules("_assign_picking"), {"stock"})
+        self.assertTrue(Move._key_account_batch_assign_supported())
+        self.assertIn(
+            "sale_stock",
+            Move._key_account_method_modules("_assign_picking_post_process"),
+        )
+        self.assertEqual(Move._key_account_post_process_needed(), batch_installed)
+
+    def test_search_domain_extension_honoured(self):
+        """An addon that keeps some pickings out of the assignment (as
+        stock_picking_batch keeps waves) is obeyed by the batch."""
+        Move = type(self.env["stock.move"])
+        core_domain = Move._search_picking_for_assignation_domain
+
+        def domain(move):
+            return core_domain(move) + [("origin", "!=", "held")]
+
+        order = self._create_order([1, 1])
+        order.action_confirm()
+        first, second = order.key_account_allocation_ids.sorted("id")
+        held = first.picking_id
+        held.origin = "held"
+        with patch.object(Move, "_search_picking_for_assignation_domain", domain):
+            first.quantity = 3
+            second.quantity = 2
+        new_move = first.move_ids - held.move_ids
+        self.assertEqual(held.move_ids.product_uom_qty, 1)
+        self.assertEqual(new_move.product_uom_qty, 2)
+        self.assertNotEqual(new_move.picking_id, held)
+        self.assertEqual(new_move.picking_id.partner_id, first.recipient_id)
+        self.assertEqual(len(second.move_ids.picking_id), 1, "added to its picking")
+        self.assertEqual(first.picking_id, new_move.picking_id)
+
+    def test_core_assignment_when_another_addon_overrides_it(self):
+        Move = type(self.env["stock.move"])
+        core_modules = Move._key_account_method_modules
+
+        def modules(model, name):
+            found = core_modules(model, name)
+            return found | {"another_addon"} if name == "_assign_picking" else found
+
+        core_assign = Move._assign_picking
+        calls = []
+
+        def assign(moves):
+            calls.append(moves)
+            return core_assign(moves)
+
+        order = self._create_order([1, 2, 3])
+        with (
+            patch.object(Move, "_key_account_method_modules", modules),
+            patch.object(Move, "_assign_picking", assign),
+        ):
+            self.assertFalse(
+                self.env["stock.move"]._key_account_batch_assign_supported()
+            )
+            order.action_confirm()
+        assigned_by_core = self.env["stock.move"].concat(*calls)
+        self.assertEqual(
+            set(assigned_by_core.ids),
+            set(order.key_account_allocation_ids.move_ids.ids),
+            "core assigned every recipient move",
+        )
+        self.assertEqual(len(order.picking_ids), 3)
+        for allocation in order.key_account_allocation_ids:
+            self.assertEqual(allocation.picking_id.partner_id, allocation.recipient_id)
+            self.assertEqual(
+                allocation.picking_id.move_ids.key_account_allocation_id, allocation
+            )
