@@ -108,6 +108,9 @@ class TestAllocationFollowsMoves(KeyAccountStockCommon):
         pickings = order.picking_ids
         second.quantity = 12
         self.assertFalse(self._active_moves(first), "A's delivery stays cancelled")
+        # Nor does writing the line's quantity (unchanged: it is the sum).
+        order.order_line.write({"product_uom_qty": 32})
+        self.assertFalse(self._active_moves(first))
         self.assertEqual(order.picking_ids, pickings)
         self.assertEqual(self._order_demand(order), 22)
         self.assertEqual(first.picking_id, picking)
