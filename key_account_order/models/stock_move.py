@@ -174,7 +174,9 @@ class StockMove(models.Model):
         # together: one quant search and one move line create for all of
         # them, where core searches and updates the quants once per move.
         batchable = (
-            self._key_account_batch_reservable() if not force_qty else self.browse()
+            self._key_account_batch_reservable()
+            if not force_qty and self._key_account_batch_reserve_supported()
+            else self.browse()
         )
         if not batchable:
             return super()._action_assign(force_qty=force_qty)
@@ -192,9 +194,30 @@ class StockMove(models.Model):
             moves = self.browse(ids)
             if in_batch:
                 moves._key_account_reserve_batch()
-            else:
-                super(StockMove, moves)._action_assign(force_qty=force_qty)
+            # Core (and the addons extending it, e.g. stock_picking_batch's
+            # waves) then sees the batch-reserved moves assigned and skips
+            # them; it retries those the stock could not cover.
+            super(StockMove, moves)._action_assign(force_qty=force_qty)
         return None
+
+    @api.model
+    def _key_account_batch_reserve_supported(self):
+        """True when the batched reservation does what core's would: the
+        per-move and per-quant steps it replaces are core's. product_expiry's
+        only acts on products with expiration dates, which are tracked and
+        left to core anyway."""
+        allowed = {"stock", "product_expiry"}
+        if (
+            self._key_account_method_modules("_update_reserved_quantity") - allowed
+        ) or (self._key_account_method_modules("_get_available_quantity") - allowed):
+            return False
+        quant_modules = {
+            cls._module
+            for cls in type(self.env["stock.quant"]).__mro__
+            if "_update_reserved_quantity" in vars(cls)
+            and getattr(cls, "_module", None)
+        }
+        return quant_modules <= {"stock", "key_account_order"}
 
     def _key_account_batch_reservable(self):
         """The moves of ``self`` that the batched reservation handles: fresh
@@ -288,10 +311,8 @@ class StockMove(models.Model):
         # No state write: the line create has recomputed the states of the
         # moves it reserved (_recompute_state), which is what core's final
         # writes amount to.
-        lines = lines.with_env(self.env)
-        if not self.env.context.get("bypass_entire_pack"):
-            self.picking_id._check_entire_pack()
-        lines._apply_putaway_strategy()
+        # Core's _action_assign, called next, checks the entire packs.
+        lines.with_env(self.env)._apply_putaway_strategy()
 
     # ------------------------------------------------------------------
     # Picking assignment in batch

@@ -380,6 +380,7 @@ class TestBatchedAssignmentHooks(KeyAccountStockCommon):
         )
         self.assertEqual(Move._key_account_method_modules("_assign_picking"), {"stock"})
         self.assertTrue(Move._key_account_batch_assign_supported())
+        self.assertTrue(Move._key_account_batch_reserve_supported())
         self.assertIn(
             "sale_stock",
             Move._key_account_method_modules("_assign_picking_post_process"),

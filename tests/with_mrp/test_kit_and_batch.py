@@ -131,6 +131,7 @@ class TestRecipientPickingBatch(KeyAccountStockCommon):
         Move = self.env["stock.move"]
         self.assertTrue(Move._key_account_batch_assign_supported())
         self.assertTrue(Move._key_account_post_process_needed())
+        self.assertTrue(Move._key_account_batch_reserve_supported())
         self.assertIn(
             "stock_picking_batch",
             Move._key_account_method_modules("_search_picking_for_assignation_domain"),
