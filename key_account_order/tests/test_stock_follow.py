@@ -314,7 +314,7 @@ class TestAllocationTechnicalLinks(KeyAccountStockCommon):
             {"move_ids": [Command.link(second.move_ids.id)]},
             {"qty_delivered": 1},
         ):
-            with self.assertRaises(AccessError):
+            with self.assertRaisesMessage(AccessError, "set by the system"):
                 as_user.write(vals)
         with self.assertRaises(AccessError):
             self.env["key.account.allocation"].with_user(self.salesman).create(
@@ -325,9 +325,23 @@ class TestAllocationTechnicalLinks(KeyAccountStockCommon):
                     "picking_id": first.picking_id.id,
                 }
             )
-        with self.assertRaises(AccessError):
+        with self.assertRaisesMessage(AccessError, "cannot be changed"):
             second.move_ids.with_user(self.salesman).write(
                 {"key_account_allocation_id": first.id}
+            )
+        other_order = self._create_order([1])
+        other_order.action_confirm()
+        with self.assertRaisesMessage(AccessError, "own sale order line"):
+            self.env["stock.move"].with_user(self.salesman).create(
+                {
+                    "name": "forged",
+                    "product_id": self.product.id,
+                    "product_uom_qty": 1,
+                    "location_id": self.warehouse.lot_stock_id.id,
+                    "location_dest_id": first.picking_id.location_dest_id.id,
+                    "sale_line_id": other_order.order_line.id,
+                    "key_account_allocation_id": first.id,
+                }
             )
         self.assertEqual(second.move_ids.key_account_allocation_id, second)
         self.assertNotEqual(first.picking_id, second.picking_id)
