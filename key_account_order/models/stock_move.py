@@ -144,9 +144,12 @@ class StockMove(models.Model):
             )
         )
         if to_assign and self._key_account_batch_assign_supported():
-            new_pickings = to_assign.with_context(
-                clean_context(self.env.context)
-            )._key_account_assign_picking()[1]
+            # As core's _action_confirm: no default_* key of the caller's
+            # context reaches the pickings created.
+            clean_env = self.env(context=clean_context(self.env.context))
+            new_pickings = to_assign.with_env(clean_env)._key_account_assign_picking()[
+                1
+            ]
             # A later step of a multi-step delivery (the shipment pushed when
             # the pick is done) becomes the recipient's delivery.
             shipments = to_assign.filtered(

@@ -401,6 +401,14 @@ class TestBatchedAssignmentHooks(KeyAccountStockCommon):
         )
         self.assertEqual(Move._key_account_post_process_needed(), batch_installed)
 
+    def test_caller_defaults_do_not_reach_pickings(self):
+        """As core's assignment, the batch cleans the context's default_*
+        keys before creating pickings."""
+        order = self._create_order([1, 2])
+        order.with_context(default_note="<p>not for pickings</p>").action_confirm()
+        self.assertEqual(len(order.picking_ids), 2)
+        self.assertFalse(any(order.picking_ids.mapped("note")))
+
     def test_search_domain_extension_honoured(self):
         """An addon that keeps some pickings out of the assignment (as
         stock_picking_batch keeps waves) is obeyed by the batch."""
