@@ -180,9 +180,10 @@ class KeyAccountAllocation(models.Model):
                     "location_dest_id",
                     "location_final_id",
                     "to_refund",
-                    "move_dest_ids",
                     "picking_id",
                 ],
+                # move_dest_ids (multi-step only) is read on demand, for all
+                # the moves at once.
                 order="id",
             )
         )
