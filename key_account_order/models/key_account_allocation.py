@@ -3,11 +3,15 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, float_compare
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, float_compare, float_is_zero, float_round
 
 # Allocation fields that decide where its goods go: fixed once procured.
 ROUTING_FIELDS = ("order_line_id", "recipient_id", "department", "branch")
+# Technical links, written by the delivery engine only.
+SYSTEM_FIELDS = frozenset(
+    ("procurement_group_id", "picking_id", "move_ids", "qty_delivered")
+)
 
 
 class KeyAccountAllocation(models.Model):
@@ -41,7 +45,7 @@ class KeyAccountAllocation(models.Model):
         index=True,
         precompute=True,
     )
-    state = fields.Selection(related="order_id.state", string="Order Status")
+    order_state = fields.Selection(related="order_id.state", string="Order Status")
     product_id = fields.Many2one(
         related="order_line_id.product_id",
         store=True,
@@ -85,6 +89,9 @@ class KeyAccountAllocation(models.Model):
         copy=False,
         readonly=True,
         index="btree_not_null",
+        help="The recipient's current delivery: the open one (the backorder "
+        "after a partial delivery, the pick of a multi-step delivery), else the "
+        "last one done. Every delivery of the recipient is in the stock moves.",
     )
     move_ids = fields.One2many(
         comodel_name="stock.move",
@@ -147,48 +154,140 @@ class KeyAccountAllocation(models.Model):
             return f"{grouping}:{(self[grouping] or '').strip()}"
         return f"recipient:{self.recipient_id.id}"
 
-    def _key_account_move_quantities(self, done_only):
-        """{allocation id: quantity in the line's unit} of the allocations'
-        customer moves (returns from the customer counted negative), computed
-        with one _read_group."""
-        result = defaultdict(float)
+    def _key_account_moves(self):
+        """{allocation id: its moves (cancelled ones left out)}, with one
+        search for all the allocations."""
+        result = defaultdict(lambda: self.env["stock.move"].sudo())
         if not self.ids:
             return result
-        domain = [
-            ("key_account_allocation_id", "in", self.ids),
-            ("scrapped", "=", False),
-        ]
-        domain.append(
-            ("state", "=", "done") if done_only else ("state", "!=", "cancel")
-        )
-        groups = (
+        moves = (
             self.env["stock.move"]
             .sudo()
-            ._read_group(
-                domain,
-                groupby=[
+            .search_fetch(
+                [
+                    ("key_account_allocation_id", "in", self.ids),
+                    ("state", "!=", "cancel"),
+                    ("scrapped", "=", False),
+                ],
+                [
                     "key_account_allocation_id",
+                    "product_id",
                     "product_uom",
+                    "product_uom_qty",
+                    "quantity",
+                    "state",
                     "location_id",
                     "location_dest_id",
+                    "location_final_id",
                     "to_refund",
+                    "picking_id",
                 ],
-                aggregates=["product_uom_qty:sum", "quantity:sum"],
+                # move_dest_ids (multi-step only) is read on demand, for all
+                # the moves at once.
+                order="id",
             )
         )
-        for allocation, uom, source, destination, to_refund, demand, done in groups:
-            quantity = done if done_only else demand
-            if destination.usage == "customer" and source.usage != "customer":
-                sign = 1
-            elif source.usage == "customer" and (to_refund or done_only):
-                sign = -1
-            else:
-                continue
-            to_uom = allocation.order_line_id.product_uom or uom
-            result[allocation.id] += sign * uom._compute_quantity(
-                quantity, to_uom, rounding_method="HALF-UP"
-            )
+        for move in moves:
+            result[move.key_account_allocation_id.id] |= move
         return result
+
+    @api.model
+    def _key_account_move_sign(self, move, done_only):
+        """How ``move`` counts in the quantity of its allocation: +1 towards
+        the recipient, -1 back from them, 0 not at all.
+
+        Delivered (``done_only``): done moves to the customer, less done
+        returns. Procured: the moves heading to the recipient at the last
+        step reached so far (the shipment, or a pick not followed yet by its
+        shipment), less the returns that update the order (to refund)."""
+        source = move.location_id.usage
+        destination = move.location_dest_id.usage
+        if done_only:
+            if move.state != "done":
+                return 0
+            if destination == "customer" and source != "customer":
+                return 1
+            return -1 if source == "customer" else 0
+        if destination == "customer" and source != "customer":
+            return 1
+        if source == "customer":
+            return -1 if move.to_refund else 0
+        if (
+            move.state != "done"
+            and move.location_final_id.usage == "customer"
+            and not move.move_dest_ids.filtered(lambda m: m.state != "cancel")
+        ):
+            return 1
+        return 0
+
+    def _key_account_quantity(self, moves, done_only):
+        """Quantity of the allocation (in its line's unit) given its
+        ``moves``: what was delivered (``done_only``) or what its moves ask
+        for. Kits (components moved instead of the sold product) count in
+        whole kits, as sale_mrp does for the order line."""
+        self.ensure_one()
+        line_uom = self.order_line_id.product_uom
+        moves = moves.filtered(lambda m: self._key_account_move_sign(m, done_only) != 0)
+        if "bom_line_id" in moves._fields and any(
+            move.product_id != self.product_id for move in moves
+        ):
+            return self._key_account_kit_quantity(moves, done_only)
+        total = 0.0
+        for move in moves:
+            # A done move counts what it moved (validated without backorder,
+            # the rest of its demand is not on its way any more).
+            quantity = (
+                move.quantity
+                if done_only or move.state == "done"
+                else move.product_uom_qty
+            )
+            total += self._key_account_move_sign(
+                move, done_only
+            ) * move.product_uom._compute_quantity(
+                quantity, line_uom, rounding_method="HALF-UP"
+            )
+        return total
+
+    def _key_account_kit_bom(self, moves):
+        product = self.product_id
+        return moves.bom_line_id.bom_id.filtered(
+            lambda b: (
+                b.type == "phantom"
+                and (
+                    b.product_id == product
+                    or (
+                        b.product_tmpl_id == product.product_tmpl_id
+                        and not b.product_id
+                    )
+                )
+            )
+        )[:1]
+
+    def _key_account_kit_quantity(self, moves, done_only):
+        bom = self._key_account_kit_bom(moves)
+        if not bom:
+            return 0.0
+        line_uom = self.order_line_id.product_uom
+        filters = {
+            "incoming_moves": lambda m: self._key_account_move_sign(m, done_only) > 0,
+            "outgoing_moves": lambda m: self._key_account_move_sign(m, done_only) < 0,
+        }
+        kit_qty = line_uom._compute_quantity(self.quantity, bom.product_uom_id)
+        if done_only:
+            moves = moves.filtered(lambda m: m.state == "done")
+        quantity = moves._compute_kit_quantities(self.product_id, kit_qty, bom, filters)
+        return bom.product_uom_id._compute_quantity(quantity, line_uom)
+
+    def _key_account_move_quantities(self, done_only):
+        """{allocation id: quantity in the line's unit}: delivered
+        (``done_only``) or procured, see ``_key_account_move_sign``."""
+        moves = self._key_account_moves()
+        return {
+            allocation.id: allocation._key_account_quantity(
+                moves[allocation.id], done_only
+            )
+            for allocation in self
+        }
 
     @api.depends("move_ids.state", "move_ids.quantity", "move_ids.product_uom_qty")
     def _compute_qty_delivered(self):
@@ -223,13 +322,40 @@ class KeyAccountAllocation(models.Model):
                     )
                 )
 
+    @api.model
+    def _key_account_check_system_fields(self, fnames):
+        """The technical links of an allocation are set by the delivery
+        engine (through sudo or ``_key_account_set_links``), never by a
+        user: RPC reaches fields that views show read-only."""
+        if self.env.su:
+            return
+        forbidden = SYSTEM_FIELDS.intersection(fnames)
+        if forbidden:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of a recipient allocation are set by the system "
+                    "when its deliveries are launched, split or cancelled; they "
+                    "cannot be written. Change the allocated quantity, or use "
+                    "Relaunch Delivery on the allocation.",
+                    fields=", ".join(
+                        self._fields[fname]._description_string(self.env)
+                        for fname in sorted(forbidden)
+                    ),
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._key_account_check_system_fields(vals)
         allocations = super().create(vals_list)
-        allocations._key_account_apply_confirmed_changes()
+        allocations._key_account_apply_confirmed_changes(
+            {allocation: allocation.quantity for allocation in allocations}
+        )
         return allocations
 
     def write(self, vals):
+        self._key_account_check_system_fields(vals)
         routing = set(ROUTING_FIELDS) & set(vals)
         if routing:
             procured = self.filtered("move_ids")
@@ -243,32 +369,221 @@ class KeyAccountAllocation(models.Model):
                         recipients=", ".join(procured[:10].mapped("display_name")),
                     )
                 )
+        previous = {}
+        if "quantity" in vals:
+            previous = {allocation: allocation.quantity for allocation in self}
+        old_lines = self.order_line_id if "order_line_id" in vals else None
         result = super().write(vals)
-        if "quantity" in vals or routing:
-            self._key_account_apply_confirmed_changes()
+        decreased = self.filtered(
+            lambda a: (
+                a in previous
+                and float_compare(
+                    a.quantity,
+                    previous[a],
+                    precision_rounding=a.order_line_id.product_uom.rounding,
+                )
+                < 0
+            )
+        )
+        if decreased:
+            # Whatever the order's state: what was delivered stays allocated.
+            decreased._key_account_check_delivered()
+        if previous or routing:
+            self._key_account_apply_confirmed_changes(
+                {
+                    allocation: allocation.quantity - quantity
+                    for allocation, quantity in previous.items()
+                },
+                old_lines=old_lines,
+            )
         return result
 
     def unlink(self):
+        self._key_account_check_delivered(unlink=True)
         lines = self.order_line_id.filtered(lambda line: line.state == "sale")
-        procured = self.filtered(lambda a: a.move_ids and a.state == "sale")
-        if procured:
-            # Reduce the pending deliveries to nothing first (refused when
-            # something was delivered already).
-            procured_qty = procured._key_account_procured_qty()
-            procured._key_account_reduce_moves(
-                {allocation: procured_qty[allocation.id] for allocation in procured}
+        # What is still on its way to the recipients is cancelled.
+        pending = (
+            self.env["stock.move"]
+            .sudo()
+            .search(
+                [
+                    ("key_account_allocation_id", "in", self.ids),
+                    ("state", "not in", ("done", "cancel")),
+                ]
             )
+        )
+        if pending:
+            pending._action_cancel()
         result = super().unlink()
         lines.exists()._key_account_sync_line_qty()
         return result
 
-    def _key_account_apply_confirmed_changes(self):
+    def _key_account_check_delivered(self, unlink=False):
+        """Refuse to reduce (or delete) allocations below what their
+        recipients received, saying what was delivered and how to take it
+        back: the Return button of the delivery."""
+        delivered = self._key_account_move_quantities(done_only=True)
+        moves = None
+        errors = []
+        for allocation in self:
+            uom = allocation.order_line_id.product_uom
+            qty_delivered = delivered.get(allocation.id, 0.0)
+            target = 0.0 if unlink else allocation.quantity
+            if (
+                float_compare(target, qty_delivered, precision_rounding=uom.rounding)
+                >= 0
+            ):
+                continue
+            if moves is None:
+                moves = self._key_account_moves()
+            deliveries = (
+                moves[allocation.id]
+                .filtered(
+                    lambda m: (
+                        m.state == "done" and m.location_dest_id.usage == "customer"
+                    )
+                )
+                .picking_id
+            )
+            values = {
+                "recipient": allocation.recipient_id.name,
+                "product": allocation.product_id.display_name,
+                "delivered": qty_delivered,
+                "quantity": allocation.quantity,
+                "uom": uom.name,
+                "deliveries": ", ".join(deliveries.mapped("name")) or "-",
+            }
+            if unlink:
+                errors.append(
+                    self.env._(
+                        "%(recipient)s (%(product)s): %(delivered)s %(uom)s already "
+                        "delivered (%(deliveries)s).",
+                        **values,
+                    )
+                )
+            else:
+                errors.append(
+                    self.env._(
+                        "%(recipient)s (%(product)s): %(delivered)s %(uom)s already "
+                        "delivered (%(deliveries)s), %(quantity)s %(uom)s requested.",
+                        **values,
+                    )
+                )
+        if not errors:
+            return
+        if unlink:
+            message = self.env._(
+                "These recipient allocations cannot be deleted: goods were already "
+                "delivered to them. To take the goods back, open the delivery, "
+                "click Return and validate the return; once nothing is delivered "
+                "any more, the allocation can be deleted.\n%(errors)s",
+                errors="\n".join(errors),
+            )
+        else:
+            message = self.env._(
+                "A recipient cannot receive less than what was already delivered "
+                "to them. To take goods back, open the delivery, click Return and "
+                "validate the return; the delivered quantity then drops and the "
+                "allocation can be reduced.\n%(errors)s",
+                errors="\n".join(errors),
+            )
+        raise UserError(message)
+
+    def _key_account_apply_confirmed_changes(self, changes=None, old_lines=None):
         """On a confirmed order, keep each line's quantity equal to its
-        allocations and adjust the changed recipients' deliveries only."""
-        lines = self.order_line_id.filtered(lambda line: line.state == "sale")
-        if lines:
-            lines._key_account_sync_line_qty()
-            lines._key_account_launch_stock_rule()
+        allocations and deliver the changes of ``self`` only: ``changes`` is
+        {allocation: quantity added (negative: taken off), in the line's
+        unit}. Nothing else is procured: not another recipient's quantity,
+        not a delivery that was cancelled (see action_key_account_relaunch)."""
+        lines = (
+            self.order_line_id | (old_lines or self.env["sale.order.line"])
+        ).filtered(lambda line: line.state == "sale")
+        if not lines:
+            return
+        lines.exists()._key_account_sync_line_qty()
+        launchable = lines._key_account_launchable()
+        changes = {
+            allocation: delta
+            for allocation, delta in (changes or {}).items()
+            if allocation.order_line_id in launchable
+            and not float_is_zero(
+                delta, precision_rounding=allocation.order_line_id.product_uom.rounding
+            )
+        }
+        if changes:
+            self.browse([a.id for a in changes])._key_account_deliver_changes(changes)
+
+    def _key_account_deliver_changes(self, changes):
+        """Procure the increases and take the decreases off the pending
+        moves of ``changes`` ({allocation: delta in the line's unit})."""
+        decreases = {a: -delta for a, delta in changes.items() if delta < 0}
+        increases = [(a, delta) for a, delta in changes.items() if delta > 0]
+        if decreases:
+            self.browse([a.id for a in decreases])._key_account_check_delivered()
+            self._key_account_reduce_moves(decreases)
+        if increases:
+            self.order_line_id._key_account_run_procurements(increases)
+        self._key_account_update_pickings()
+        # As core does: trigger the scheduler through the open pickings.
+        pickings = self.move_ids.picking_id.filtered(
+            lambda p: p.state not in ("cancel", "done")
+        )
+        if pickings:
+            pickings.action_confirm()
+        return True
+
+    def action_key_account_relaunch(self):
+        """Launch again what the allocations' recipients miss: deliveries
+        cancelled in the warehouse, backorders cancelled, returns that are
+        to be replaced. The explicit counterpart of the rule that no change
+        ever recreates a cancelled delivery as a side effect."""
+        if not self.env.user.has_group("sales_team.group_sale_salesman"):
+            raise AccessError(
+                self.env._(
+                    "Only salespeople can relaunch the delivery of a recipient "
+                    "allocation."
+                )
+            )
+        self.check_access("write")
+        not_confirmed = self.filtered(lambda a: a.order_state != "sale")
+        if not_confirmed:
+            raise UserError(
+                self.env._(
+                    "Only the deliveries of confirmed orders can be relaunched "
+                    "(%(orders)s is not confirmed).",
+                    orders=", ".join(not_confirmed.order_id.mapped("name")),
+                )
+            )
+        launchable = self.order_line_id._key_account_launchable()
+        allocations = self.filtered(lambda a: a.order_line_id in launchable)
+        procured = allocations._key_account_procured_qty()
+        changes = {
+            allocation: allocation.quantity - procured.get(allocation.id, 0.0)
+            for allocation in allocations
+        }
+        changes = {
+            allocation: delta
+            for allocation, delta in changes.items()
+            if float_compare(
+                delta,
+                0,
+                precision_rounding=allocation.order_line_id.product_uom.rounding,
+            )
+            > 0
+        }
+        if changes:
+            allocations._key_account_deliver_changes(changes)
+            for order in allocations.order_id:
+                order.message_post(
+                    body=self.env._(
+                        "Recipient deliveries relaunched: %(recipients)s.",
+                        recipients=", ".join(
+                            a.recipient_id.name for a in changes if a.order_id == order
+                        ),
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+        return True
 
     # ------------------------------------------------------------------
     # Deliveries
@@ -352,41 +667,46 @@ class KeyAccountAllocation(models.Model):
     @api.model
     def _key_account_reduce_moves(self, quantities):
         """Take ``quantities`` ({allocation: quantity in the line's unit}) off
-        the allocations' pending delivery moves; refused below what was
-        delivered."""
-        errors = []
-        to_cancel = self.env["stock.move"]
-        to_assign = self.env["stock.move"]
+        the allocations' pending moves towards their recipients (the
+        shipment, or the pick not shipped yet), the latest first. The caller
+        has checked that nothing delivered is taken back."""
+        allocations = self.browse([allocation.id for allocation in quantities])
+        moves_by_allocation = allocations._key_account_moves()
+        to_cancel = self.env["stock.move"].sudo()
+        to_assign = self.env["stock.move"].sudo()
         for allocation, quantity in quantities.items():
             uom = allocation.order_line_id.product_uom
-            if (
-                float_compare(
-                    allocation.quantity,
-                    allocation.qty_delivered,
-                    precision_rounding=uom.rounding,
-                )
-                < 0
-            ):
-                errors.append(
-                    self.env._(
-                        "%(recipient)s (%(product)s): %(delivered)s %(uom)s already "
-                        "delivered, %(quantity)s %(uom)s requested.",
-                        recipient=allocation.recipient_id.name,
-                        product=allocation.product_id.display_name,
-                        delivered=allocation.qty_delivered,
-                        quantity=allocation.quantity,
-                        uom=uom.name,
+            pending = (
+                moves_by_allocation[allocation.id]
+                .filtered(
+                    lambda m: (
+                        m.state not in ("done", "cancel")
+                        and self._key_account_move_sign(m, False) > 0
                     )
                 )
+                # What is not picked yet goes first, the latest first.
+                .sorted(lambda m: (m.location_dest_id.usage == "customer", -m.id))
+            )
+            if not pending:
                 continue
-            pending = allocation.move_ids.filtered(
-                lambda m: (
-                    m.state not in ("done", "cancel")
-                    and m.location_dest_id.usage == "customer"
-                )
-            ).sorted("id", reverse=True)
+            if "bom_line_id" in pending._fields and any(
+                move.product_id != allocation.product_id for move in pending
+            ):
+                # A kit: every component shrinks in proportion.
+                left = allocation._key_account_kit_quantity(pending, False)
+                if float_compare(quantity, left, precision_rounding=uom.rounding) >= 0:
+                    to_cancel |= pending
+                    continue
+                ratio = (left - quantity) / left if left else 0.0
+                for move in pending:
+                    move.product_uom_qty = float_round(
+                        move.product_uom_qty * ratio,
+                        precision_rounding=move.product_uom.rounding,
+                    )
+                to_assign |= pending
+                continue
             for move in pending:
-                if quantity <= 0:
+                if float_compare(quantity, 0, precision_rounding=uom.rounding) <= 0:
                     break
                 move_qty = move.product_uom._compute_quantity(
                     move.product_uom_qty, uom, rounding_method="HALF-UP"
@@ -403,21 +723,15 @@ class KeyAccountAllocation(models.Model):
                     )
                     to_assign |= move
                     quantity = 0
-        if errors:
-            raise UserError(
-                self.env._(
-                    "A recipient cannot receive less than what was already delivered "
-                    "to them; create a return for the delivered goods instead:\n"
-                    "%(errors)s",
-                    errors="\n".join(errors),
-                )
-            )
-        to_cancel.sudo()._action_cancel()
-        to_assign.sudo()._action_assign()
+        to_cancel._action_cancel()
+        (to_assign - to_cancel)._action_assign()
         return True
 
     def _key_account_update_pickings(self):
-        """Point each allocation to its open delivery (else its last one)."""
+        """Point each allocation to its current delivery: the open shipment
+        to the recipient (a backorder after a partial delivery), else the
+        open step before it (the pick of a multi-step delivery), else the
+        last done delivery, else the last cancelled one."""
         moves = (
             self.env["stock.move"]
             .sudo()
@@ -425,24 +739,43 @@ class KeyAccountAllocation(models.Model):
                 [
                     ("key_account_allocation_id", "in", self.ids),
                     ("picking_id", "!=", False),
+                    "|",
                     ("location_dest_id.usage", "=", "customer"),
+                    ("location_final_id.usage", "=", "customer"),
                 ],
-                ["key_account_allocation_id", "picking_id", "state"],
+                [
+                    "key_account_allocation_id",
+                    "picking_id",
+                    "state",
+                    "location_id",
+                    "location_dest_id",
+                ],
                 order="id",
             )
         )
-        pickings = {}
+        best = {}
         for move in moves:
+            if move.location_id.usage == "customer":
+                continue
+            to_customer = move.location_dest_id.usage == "customer"
+            if move.state not in ("done", "cancel"):
+                rank = 3 if to_customer else 2
+            elif move.state == "done":
+                if not to_customer:
+                    continue
+                rank = 1
+            else:
+                rank = 0
             allocation_id = move.key_account_allocation_id.id
-            if move.state != "cancel" or allocation_id not in pickings:
-                pickings[allocation_id] = move.picking_id
+            if rank >= best.get(allocation_id, (-1, None))[0]:
+                best[allocation_id] = (rank, move.picking_id)
         self._key_account_set_links(
             "picking_id",
             {
-                allocation.id: pickings[allocation.id].id
+                allocation.id: best[allocation.id][1].id
                 for allocation in self
-                if allocation.id in pickings
-                and allocation.picking_id != pickings[allocation.id]
+                if allocation.id in best
+                and allocation.picking_id != best[allocation.id][1]
             },
         )
 

@@ -81,7 +81,14 @@ class SaleOrderLine(models.Model):
             return True
         allocated = self.filtered("key_account_allocation_ids")
         if allocated:
-            allocated._key_account_launch_stock_rule()
+            if previous_product_uom_qty:
+                # A quantity written on the line (core passes the previous
+                # quantities): its allocations must still add up, and nothing
+                # is procured as a side effect, not even what an allocation
+                # misses after a cancellation (see the allocation's Relaunch).
+                allocated._key_account_launchable()._key_account_check_allocated_qty()
+            else:
+                allocated._key_account_launch_stock_rule()
         standard = self - allocated
         if standard or not allocated:
             return super(SaleOrderLine, standard)._action_launch_stock_rule(
@@ -89,44 +96,34 @@ class SaleOrderLine(models.Model):
             )
         return True
 
-    def _key_account_launch_stock_rule(self):
-        """Procure what each allocation still misses, reduce what it has too
-        much: one procurement per allocation, for its delivery group only."""
-        lines = self.filtered(
+    def _key_account_launchable(self):
+        """The lines whose allocations are delivered by procurement."""
+        return self.filtered(
             lambda line: (
                 line.state == "sale"
                 and not line.order_id.locked
                 and line.product_id.type == "consu"
             )
         )
+
+    def _key_account_launch_stock_rule(self):
+        """On confirmation: procure what each allocation misses (one
+        procurement per allocation, for its delivery group only) and reduce
+        what it has too much."""
+        lines = self._key_account_launchable()
         if not lines:
             return True
         lines._key_account_check_allocated_qty()
         allocations = lines.key_account_allocation_ids
         procured = allocations._key_account_procured_qty()
-        increases = []
-        decreases = {}
+        changes = {}
         for allocation in allocations:
             rounding = allocation.order_line_id.product_uom.rounding
             delta = allocation.quantity - procured.get(allocation.id, 0.0)
-            if float_is_zero(delta, precision_rounding=rounding):
-                continue
-            if delta > 0:
-                increases.append((allocation, delta))
-            else:
-                decreases[allocation] = -delta
-        if decreases:
-            self.env["key.account.allocation"]._key_account_reduce_moves(decreases)
-        if increases:
-            self._key_account_run_procurements(increases)
-        if increases or decreases:
-            allocations._key_account_update_pickings()
-        # As core does: trigger the scheduler through the open pickings.
-        pickings = lines.order_id.picking_ids.filtered(
-            lambda p: p.state not in ("cancel", "done")
-        )
-        if pickings:
-            pickings.action_confirm()
+            if not float_is_zero(delta, precision_rounding=rounding):
+                changes[allocation] = delta
+        if changes:
+            allocations._key_account_deliver_changes(changes)
         return True
 
     def _key_account_run_procurements(self, increases):

@@ -2,8 +2,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.osv import expression
 from odoo.tools import SQL, float_compare, float_is_zero
+from odoo.tools.misc import clean_context
+
+from .stock_picking import DEFER_FOLLOWERS, ORIGIN_LOGGED
+from .stock_quant import RESERVED_IN_BATCH
 
 # Picking states into which new moves may still be added (as in core).
 OPEN_PICKING_STATES = (
@@ -13,18 +19,77 @@ OPEN_PICKING_STATES = (
     "partially_available",
     "assigned",
 )
+# Fields of the picking search domain that vary with the moves' key.
+ASSIGNATION_KEY_FIELDS = (
+    "group_id",
+    "location_id",
+    "location_dest_id",
+    "picking_type_id",
+    "partner_id",
+)
+# Addons whose picking assignment the batch reproduces: with any other one
+# overriding these methods, core's assignment runs instead.
+BATCH_ASSIGN_MODULES = {
+    "_assign_picking": {"stock"},
+    "_search_picking_for_assignation": {"stock"},
+    # sale_stock's origin message per picking is replaced by one message on
+    # the order (see sale.order.line._key_account_run_procurements).
+    "_assign_picking_post_process": {"stock", "sale_stock"},
+}
 
 
 class StockMove(models.Model):
     _inherit = "stock.move"
 
+    # Copied like sale_line_id: the allocation follows every move made out of
+    # this one (backorder splits, kit components, pushed next steps, returns).
     key_account_allocation_id = fields.Many2one(
         comodel_name="key.account.allocation",
         string="Recipient Allocation",
         index="btree_not_null",
-        copy=False,
+        copy=True,
         readonly=True,
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        moves = super().create(vals_list)
+        if not self.env.su:
+            # Users create recipient moves only out of a recipient's move
+            # (a split, a return, a kit's components): of the same line.
+            foreign = moves.filtered(
+                lambda m: (
+                    m.key_account_allocation_id
+                    and m.key_account_allocation_id.sudo().order_line_id
+                    != m.sale_line_id
+                )
+            )
+            if foreign:
+                raise AccessError(
+                    self.env._(
+                        "A stock move can only be linked to a recipient allocation "
+                        "of its own sale order line (%(moves)s).",
+                        moves=", ".join(foreign[:10].mapped("display_name")),
+                    )
+                )
+        return moves
+
+    def write(self, vals):
+        if "key_account_allocation_id" in vals and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The recipient allocation of a stock move is set when the "
+                    "delivery is launched; it cannot be changed."
+                )
+            )
+        return super().write(vals)
+
+    def _action_cancel(self):
+        result = super()._action_cancel()
+        allocations = self.key_account_allocation_id
+        if allocations:
+            allocations._key_account_update_pickings()
+        return result
 
     def _prepare_merge_moves_distinct_fields(self):
         # Moves of different recipients in one batch delivery stay apart, so
@@ -78,8 +143,13 @@ class StockMove(models.Model):
                 >= 0
             )
         )
-        if to_assign:
-            new_pickings = to_assign._key_account_assign_picking()[1]
+        if to_assign and self._key_account_batch_assign_supported():
+            # As core's _action_confirm: no default_* key of the caller's
+            # context reaches the pickings created.
+            clean_env = self.env(context=clean_context(self.env.context))
+            new_pickings = to_assign.with_env(clean_env)._key_account_assign_picking()[
+                1
+            ]
             # A later step of a multi-step delivery (the shipment pushed when
             # the pick is done) becomes the recipient's delivery.
             shipments = to_assign.filtered(
@@ -107,7 +177,9 @@ class StockMove(models.Model):
         # together: one quant search and one move line create for all of
         # them, where core searches and updates the quants once per move.
         batchable = (
-            self._key_account_batch_reservable() if not force_qty else self.browse()
+            self._key_account_batch_reservable()
+            if not force_qty and self._key_account_batch_reserve_supported()
+            else self.browse()
         )
         if not batchable:
             return super()._action_assign(force_qty=force_qty)
@@ -125,9 +197,30 @@ class StockMove(models.Model):
             moves = self.browse(ids)
             if in_batch:
                 moves._key_account_reserve_batch()
-            else:
-                super(StockMove, moves)._action_assign(force_qty=force_qty)
+            # Core (and the addons extending it, e.g. stock_picking_batch's
+            # waves) then sees the batch-reserved moves assigned and skips
+            # them; it retries those the stock could not cover.
+            super(StockMove, moves)._action_assign(force_qty=force_qty)
         return None
+
+    @api.model
+    def _key_account_batch_reserve_supported(self):
+        """True when the batched reservation does what core's would: the
+        per-move and per-quant steps it replaces are core's. product_expiry's
+        only acts on products with expiration dates, which are tracked and
+        left to core anyway."""
+        allowed = {"stock", "product_expiry"}
+        if (
+            self._key_account_method_modules("_update_reserved_quantity") - allowed
+        ) or (self._key_account_method_modules("_get_available_quantity") - allowed):
+            return False
+        quant_modules = {
+            cls._module
+            for cls in type(self.env["stock.quant"]).__mro__
+            if "_update_reserved_quantity" in vars(cls)
+            and getattr(cls, "_module", None)
+        }
+        return quant_modules <= {"stock", "key_account_order"}
 
     def _key_account_batch_reservable(self):
         """The moves of ``self`` that the batched reservation handles: fresh
@@ -213,7 +306,7 @@ class StockMove(models.Model):
         # would update them once per line.
         lines = (
             self.env["stock.move.line"]
-            .with_context(key_account_reserved_in_batch=True)
+            .with_context(key_account_reserved_in_batch=RESERVED_IN_BATCH)
             .create(line_vals)
         )
         for quant, quantity in quant_reserved.items():
@@ -221,45 +314,114 @@ class StockMove(models.Model):
         # No state write: the line create has recomputed the states of the
         # moves it reserved (_recompute_state), which is what core's final
         # writes amount to.
-        lines = lines.with_env(self.env)
-        if not self.env.context.get("bypass_entire_pack"):
-            self.picking_id._check_entire_pack()
-        lines._apply_putaway_strategy()
+        # Core's _action_assign, called next, checks the entire packs.
+        lines.with_env(self.env)._apply_putaway_strategy()
 
     # ------------------------------------------------------------------
     # Picking assignment in batch
     # ------------------------------------------------------------------
+    @api.model
+    def _key_account_method_modules(self, name):
+        """The addons whose classes define the method ``name`` of stock.move
+        (this addon left out)."""
+        return {
+            cls._module
+            for cls in type(self).__mro__
+            if name in vars(cls) and getattr(cls, "_module", None)
+        } - {"key_account_order"}
+
+    @api.model
+    def _key_account_batch_assign_supported(self):
+        """True when the batched assignment reproduces core's: no installed
+        addon overrides the steps it replaces. Otherwise the moves go through
+        core's ``_assign_picking``, one picking at a time."""
+        return all(
+            self._key_account_method_modules(name) <= modules
+            for name, modules in BATCH_ASSIGN_MODULES.items()
+            if name != "_assign_picking_post_process"
+        )
+
+    @api.model
+    def _key_account_post_process_needed(self):
+        """``_assign_picking_post_process`` is overridden by an addon whose
+        work the batch does not already do (e.g. stock_picking_batch)."""
+        return not (
+            self._key_account_method_modules("_assign_picking_post_process")
+            <= BATCH_ASSIGN_MODULES["_assign_picking_post_process"]
+        )
+
+    def _key_account_search_domain_template(self, moves_by_key):
+        """One domain for the open pickings of every key of ``moves_by_key``,
+        built from core's hook ``_search_picking_for_assignation_domain`` (with
+        what other addons add to it): the key's own leaves (``group_id =``,
+        ``location_id =``...) become ``in`` over all keys, the rest must be
+        the same for every key. Returns (domain, {key: leaf values}, leaf
+        fields), or None when the domains differ in another way."""
+        template = None
+        leaf_fields = None
+        leaves_by_key = {}
+        values = defaultdict(set)
+        for key, moves in moves_by_key.items():
+            domain = expression.normalize_domain(
+                moves[0]._search_picking_for_assignation_domain()
+            )
+            shape = []
+            leaves = {}
+            for item in domain:
+                if (
+                    isinstance(item, (list, tuple))
+                    and len(item) == 3
+                    and item[0] in ASSIGNATION_KEY_FIELDS
+                    and item[1] == "="
+                    and item[0] not in leaves
+                ):
+                    leaves[item[0]] = item[2]
+                    shape.append((item[0], "in", None))
+                else:
+                    shape.append(tuple(item) if isinstance(item, list) else item)
+            if template is None:
+                template, leaf_fields = shape, tuple(leaves)
+            elif shape != template or tuple(leaves) != leaf_fields:
+                return None
+            leaves_by_key[key] = tuple(leaves[fname] or False for fname in leaf_fields)
+            for fname, value in leaves.items():
+                values[fname].add(value or False)
+        domain = [
+            (item[0], "in", list(values[item[0]]))
+            if isinstance(item, tuple) and item[1:] == ("in", None)
+            else item
+            for item in template
+        ]
+        return domain, leaves_by_key, leaf_fields
+
     def _key_account_assign_picking(self):
         """Batched ``_assign_picking`` for recipient moves.
 
         Core searches and creates one picking per procurement group in a loop.
-        Here all open pickings are found with one search, the missing ones are
+        Here all open pickings are found with one search (built from core's
+        ``_search_picking_for_assignation_domain``), the missing ones are
         created with one ``create`` (names drawn in one query), and the moves
-        are written with the ORM (flushed as one batched UPDATE).
+        are written with the ORM (flushed as one batched UPDATE). Core's
+        ``_assign_picking_post_process`` runs when an addon other than
+        sale_stock extends it. Where the search domain cannot be batched,
+        core's ``_assign_picking`` runs.
         """
         Picking = self.env["stock.picking"]
         moves_by_key = defaultdict(lambda: self.browse())
         for move in self:
             moves_by_key[move._key_assign_picking()] |= move
-        # One search for the pickings that can take the moves.
+        template = self._key_account_search_domain_template(moves_by_key)
+        if template is None:
+            for moves in moves_by_key.values():
+                moves._assign_picking()
+            return {}, Picking
+        domain, leaves_by_key, leaf_fields = template
+        # One search for the pickings that can take the moves; in core's
+        # order, the first match of a key wins (core's search limit=1).
         found = {}
-        pickings = Picking.search(
-            [
-                ("group_id", "in", self.group_id.ids),
-                ("picking_type_id", "in", self.picking_type_id.ids),
-                ("location_id", "in", self.location_id.ids),
-                ("printed", "=", False),
-                ("state", "in", OPEN_PICKING_STATES),
-            ]
-        )
-        for picking in pickings:
-            key = (
-                picking.group_id.id,
-                picking.location_id.id,
-                picking.location_dest_id.id,
-                picking.picking_type_id.id,
-            )
-            found.setdefault(key, picking)
+        for picking in Picking.search(domain):
+            values = tuple(picking[fname].id or False for fname in leaf_fields)
+            found.setdefault(values, picking)
 
         picking_by_key = {}
         new_pickings = Picking
@@ -267,16 +429,7 @@ class StockMove(models.Model):
         new_vals = []
         for key, moves in moves_by_key.items():
             move = moves[0]
-            search_key = (
-                move.group_id.id,
-                move.location_id.id,
-                (
-                    move.location_dest_id.id
-                    or move.picking_type_id.default_location_dest_id.id
-                ),
-                move.picking_type_id.id,
-            )
-            picking = found.get(search_key) if move.group_id else None
+            picking = found.get(leaves_by_key[key])
             if picking:
                 vals = moves._assign_picking_values(picking)
                 if vals:
@@ -294,7 +447,7 @@ class StockMove(models.Model):
             # One message on the order replaces the per-picking creation log
             # and sale_stock's per-picking origin message.
             new_pickings = Picking.with_context(
-                key_account_defer_followers=True,
+                key_account_defer_followers=DEFER_FOLLOWERS,
                 mail_create_nolog=True,
                 mail_create_nosubscribe=True,
             ).create(new_vals)
@@ -307,6 +460,15 @@ class StockMove(models.Model):
                 for move in moves
             }
         )
+        if self._key_account_post_process_needed():
+            # Another addon extends the post-process (stock_picking_batch's
+            # auto-batching): run it as core does, less sale_stock's origin
+            # message per picking (one message on the order says it).
+            post_process = self.with_context(key_account_origin_logged=ORIGIN_LOGGED)
+            for key, moves in moves_by_key.items():
+                post_process.browse(moves.ids)._assign_picking_post_process(
+                    new=picking_by_key[key] in new_pickings
+                )
         return picking_by_key, new_pickings
 
     def _key_account_write_pickings(self, values):

@@ -2,6 +2,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import Command, fields, models
 
+# Context value of pickings created in a batch whose followers are added in
+# one go. An object, not a flag: a client's context cannot carry it.
+DEFER_FOLLOWERS = object()
+# Context value while recipient pickings are post-processed in a batch: the
+# order's one message replaces the origin link sale_stock posts per picking.
+ORIGIN_LOGGED = object()
+
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
@@ -26,11 +33,30 @@ class StockPicking(models.Model):
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         # Recipient pickings created in a batch subscribe their partners in one
         # go (_key_account_subscribe_partners) instead of one call per picking.
-        if self.env.context.get("key_account_defer_followers") and not subtype_ids:
+        if (
+            self.env.context.get("key_account_defer_followers") is DEFER_FOLLOWERS
+            and not subtype_ids
+        ):
             return True
         return super().message_subscribe(
             partner_ids=partner_ids, subtype_ids=subtype_ids
         )
+
+    def message_post_with_source(self, source_ref, **kwargs):
+        if (
+            self.env.context.get("key_account_origin_logged") is ORIGIN_LOGGED
+            and source_ref == "mail.message_origin_link"
+        ):
+            return self.env["mail.message"]
+        return super().message_post_with_source(source_ref, **kwargs)
+
+    def _create_backorder(self, backorder_moves=None):
+        # The recipient's delivery link follows to the backorder.
+        backorders = super()._create_backorder(backorder_moves=backorder_moves)
+        allocations = backorders.move_ids.key_account_allocation_id
+        if allocations:
+            allocations._key_account_update_pickings()
+        return backorders
 
     def _key_account_subscribe_partners(self):
         """What ``create`` does per picking, in one batch: the delivery

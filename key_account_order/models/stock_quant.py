@@ -2,6 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, models
 
+# Marks the move lines whose quants stock.move._key_account_reserve_batch()
+# reserves itself. An object, not a flag: a client's context (JSON) cannot
+# carry it, so no request can skip the reservation of quants.
+RESERVED_IN_BATCH = object()
+
 
 class StockQuant(models.Model):
     _inherit = "stock.quant"
@@ -19,7 +24,7 @@ class StockQuant(models.Model):
     ):
         # The move lines created by stock.move._key_account_reserve_batch()
         # were reserved on their quants already, in one update per quant.
-        if self.env.context.get("key_account_reserved_in_batch"):
+        if self.env.context.get("key_account_reserved_in_batch") is RESERVED_IN_BATCH:
             return None
         return super()._update_reserved_quantity(
             product_id,

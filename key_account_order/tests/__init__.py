@@ -12,3 +12,4 @@ from . import test_i18n_engine
 from . import test_order_authority
 from . import test_order_access
 from . import test_order_pipeline
+from . import test_stock_follow

