@@ -19,7 +19,7 @@ LOCAL=${KA_LOCAL_DIR:-$ROOT/.local}
 DEMO_DB=${KA_DEMO_DB:-key_account_demo}
 TEST_DB=${KA_TEST_DB:-key_account_test}
 # The second test install: addons that override the stock hooks the order engine batches.
-HOOK_ADDONS=${KA_HOOK_ADDONS:-mrp,stock_picking_batch}
+HOOK_ADDONS=${KA_HOOK_ADDONS:-mrp,sale_mrp,stock_picking_batch}
 BENCH_DB=${KA_BENCH_DB:-key_account_bench}
 HTTP_PORT=${KA_HTTP_PORT:-8069}
 TEST_HTTP_PORT=${KA_TEST_HTTP_PORT:-8169}

@@ -20,15 +20,26 @@ class TestKeyAccountBankReconcile(KeyAccountContractCommon):
         cls.accountant = new_test_user(
             cls.env,
             login="ka_bank_accountant",
-            groups="account.group_account_user",
+            groups="account.group_account_user,base.group_partner_manager",
             company_id=cls.company.id,
         )
+        Account = cls.env["account.account"]
         cls.journal = cls.env["account.journal"].create(
             {
                 "name": "KA Bank",
                 "code": "KABK",
                 "type": "bank",
                 "company_id": cls.company.id,
+                "default_account_id": Account.create(
+                    {"name": "KA Bank", "code": "100299", "account_type": "asset_cash"}
+                ).id,
+                "suspense_account_id": Account.create(
+                    {
+                        "name": "KA Suspense",
+                        "code": "100298",
+                        "account_type": "asset_current",
+                    }
+                ).id,
             }
         )
 
@@ -51,9 +62,10 @@ class TestKeyAccountBankReconcile(KeyAccountContractCommon):
             lambda b: b.acc_number == "6222 8888 0001"
         )
         self.assertTrue(bank, "the payer's account is recorded on the customer")
-        self.assertIn(
-            "6222 8888 0001",
-            self.customer.message_ids[:1].body,
+        self.assertTrue(
+            self.customer.message_ids.filtered(
+                lambda m: "6222 8888 0001" in m.body and "review" in m.body
+            ),
             "the key-account team is told of the new account",
         )
         # recording is all an accountant may do with reviewed accounts
