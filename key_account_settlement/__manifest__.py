@@ -1,0 +1,18 @@
+# Copyright 2026 Key Account Management Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+{
+    "name": "Key Account Settlement",
+    "summary": "Settle key accounts in Odoo Accounting: invoicing policy, statements, "
+    "receivables and credit hold, rebates",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "license": "LGPL-3",
+    "author": "Key Account Management Authors",
+    "website": "https://github.com/key-account-management/key-account-management",
+    "depends": ["key_account_order", "account"],
+    "data": [
+        "security/key_account_settlement_security.xml",
+        "security/ir.model.access.csv",
+        "views/key_account_settlement_menus.xml",
+    ],
+}
