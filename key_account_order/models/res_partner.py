@@ -129,8 +129,9 @@ class ResPartner(models.Model):
         )
 
     def init(self):
-        super().init()
+        result = super().init()
         self._key_account_recompute_recipient_keys()
+        return result
 
     @api.model
     def _key_account_recompute_recipient_keys(self):

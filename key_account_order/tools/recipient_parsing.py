@@ -140,10 +140,9 @@ def normalise_phone(value):
     text = nfkc(value)
     if not text:
         return False
-    try:
-        return _PHONE_CACHE[text]
-    except KeyError:
-        pass
+    result = _PHONE_CACHE.get(text)
+    if result is not None:
+        return result
     result = _normalise_phone_text(text)
     if len(_PHONE_CACHE) >= _PHONE_CACHE_SIZE:
         _PHONE_CACHE.clear()
