@@ -470,6 +470,12 @@ class TestImportIntoAllocatedOrder(KeyAccountImportCommon):
         form = Form(Wizard.with_context(active_model="sale.order", active_id=order.id))
         self.assertTrue(form.order_has_allocations)
         self.assertEqual(form.order_allocation_count, 3)
+        form.file = base64.b64encode(self._csv([recipient_row(1)]))
+        with self.assertRaises(AssertionError):
+            form.save()  # the choice is required in the form too
+        form.import_mode = "add"
+        form.save().action_import()
+        self.assertEqual(len(order.key_account_allocation_ids), 4)
         other = self._create_order()
         form = Form(Wizard.with_context(active_model="sale.order", active_id=other.id))
         self.assertFalse(form.order_has_allocations)
