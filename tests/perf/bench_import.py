@@ -3,8 +3,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Benchmark: importing a recipient list of N rows through the import wizard.
 
-    python3 tests/perf/bench_import.py -c <odoo.conf> -d <db> [--rows 10000]
-        [--repeat 1] [--profile new|known] [--profile-lines 45]
+    python3 tests/perf/bench_import.py -c <odoo.conf> -d <db> [--import-rows 10000]
+        [--repeat 1] [--import-scenarios new,known] [--import-profile new|known]
+        [--profile-lines 45] [--import-profile-file FILE]
 
 The whole request path a Sales user triggers with the wizard's Import button:
 reading the CSV file, validating and normalising every row, finding or creating
@@ -59,10 +60,18 @@ PRODUCT_CODE = "BENCH-IMPORT-GIFT"
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    """Options of this benchmark. ``make bench`` passes the same options to
+    every benchmark: the ones of bench_confirm.py (--sizes, --scenarios,
+    --profile...) are ignored, and ``--import-rows`` means the same in both
+    (0 skips the import benchmarks)."""
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n", 1)[0], allow_abbrev=False
+    )
     parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
     parser.add_argument("-d", "--database", required=True, help="scratch database")
-    parser.add_argument("--rows", type=int, default=10000, help="rows of the file")
+    parser.add_argument(
+        "--import-rows", type=int, default=10000, help="rows of the file (0: skip)"
+    )
     parser.add_argument(
         "--repeat",
         type=int,
@@ -70,16 +79,20 @@ def parse_args(argv):
         help="measure each scenario this many times and keep the fastest",
     )
     parser.add_argument(
-        "--scenarios", default="new,known", help="comma-separated subset of new,known"
+        "--import-scenarios",
+        default="new,known",
+        help="comma-separated subset of new,known",
     )
     parser.add_argument(
-        "--profile",
+        "--import-profile",
         choices=["new", "known"],
         help="print a cProfile summary of this scenario's import",
     )
     parser.add_argument("--profile-sort", default="cumulative")
-    parser.add_argument("--profile-file", help="also save the profile to this file")
     parser.add_argument("--profile-lines", type=int, default=45)
+    parser.add_argument(
+        "--import-profile-file", help="also save the profile to this file"
+    )
     args, _unknown = parser.parse_known_args(argv)
     return args
 
@@ -240,8 +253,8 @@ class Bench:
         if allocations != rows:
             raise RuntimeError(f"{allocations} allocations imported, {rows} expected")
         if profiler:
-            if self.args.profile_file:
-                profiler.dump_stats(self.args.profile_file)
+            if self.args.import_profile_file:
+                profiler.dump_stats(self.args.import_profile_file)
             stats = pstats.Stats(profiler, stream=sys.stdout)
             stats.sort_stats(self.args.profile_sort).print_stats(
                 self.args.profile_lines
@@ -260,7 +273,7 @@ class Bench:
                         scenario,
                         rows,
                         attempt,
-                        profile=self.args.profile == scenario,
+                        profile=self.args.import_profile == scenario,
                     )
                 if scenario not in result or measured[0] < result[scenario][0]:
                     result[scenario] = measured
@@ -269,14 +282,17 @@ class Bench:
 
 def main(argv=None):
     args = parse_args(argv if argv is not None else sys.argv[1:])
+    if args.import_rows <= 0:
+        print("bench_import skipped (--import-rows 0)")
+        return
     config.parse_config(["-c", args.config, "-d", args.database])
     odoo.service.server.load_server_wide_modules()
     registry = odoo.modules.registry.Registry(args.database)
     if "key.account.recipient.import" not in registry:
         sys.exit(f"key_account_order is not installed in {args.database}")
-    scenarios = [name for name in args.scenarios.split(",") if name]
+    scenarios = [name for name in args.import_scenarios.split(",") if name]
     bench = Bench(registry, args)
-    result = bench.run(scenarios, args.rows)
+    result = bench.run(scenarios, args.import_rows)
     labels = {
         "new": "import wizard, new recipients",
         "known": "import wizard, known recipients",
@@ -285,7 +301,7 @@ def main(argv=None):
     for scenario in scenarios:
         seconds, cpu, queries = result[scenario]
         print(
-            f"{args.rows:>6} {labels[scenario]:<34} {seconds:>9.2f} {cpu:>7.2f} "
+            f"{args.import_rows:>6} {labels[scenario]:<34} {seconds:>9.2f} {cpu:>7.2f} "
             f"{queries:>9}"
         )
     summary = " ".join(
@@ -294,7 +310,7 @@ def main(argv=None):
         f"{scenario}_queries={result[scenario][2]}"
         for scenario in scenarios
     )
-    print(f"bench_import rows={args.rows} {summary}")
+    print(f"bench_import rows={args.import_rows} {summary}")
 
 
 if __name__ == "__main__":
