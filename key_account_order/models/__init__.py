@@ -5,6 +5,7 @@ from . import key_account_delivery_batch
 from . import sale_order
 from . import sale_order_background
 from . import sale_order_line
+from . import sale_order_import
 from . import stock_move
 from . import stock_quant
 from . import stock_picking

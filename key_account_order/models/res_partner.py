@@ -1,30 +1,38 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import re
-import unicodedata
+import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.tools import SQL
+
+from ..tools.recipient_parsing import RECIPIENT_KEY_VERSION, recipient_key
+
+_logger = logging.getLogger(__name__)
 
 # Context key that lets recipients appear in partner searches and lists.
 SHOW_RECIPIENTS = "key_account_show_recipients"
-
-
-def normalize_phone(phone):
-    """Digits only, without the Chinese country code (+86 / 0086)."""
-    digits = re.sub(r"\D", "", phone or "")
-    if digits.startswith("0086"):
-        digits = digits[4:]
-    elif digits.startswith("86") and len(digits) > 11:
-        digits = digits[2:]
-    return digits
-
-
-def normalize_text(value):
-    """Full-width characters folded (NFKC), no whitespace, case-folded."""
-    value = unicodedata.normalize("NFKC", value or "")
-    return re.sub(r"\s+", "", value).casefold()
+# Context of the recipients' creation: hidden delivery contacts, created by
+# thousands, get no "contact created" message, no follower and no tracking.
+RECIPIENT_CREATE_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+    "_partners_skip_fields_sync": True,
+}
+# Fields the recipient key is computed from.
+RECIPIENT_KEY_FIELDS = (
+    "name",
+    "phone",
+    "mobile",
+    "state_id",
+    "city",
+    "key_account_district",
+    "street",
+    "street2",
+)
 
 
 class ResPartner(models.Model):
@@ -38,10 +46,16 @@ class ResPartner(models.Model):
     )
     key_account_recipient_key = fields.Char(
         string="Recipient Key",
+        compute="_compute_key_account_recipient_key",
+        store=True,
+        # Computed before the INSERT, and not again when given (the recipient
+        # import computes it for its lookup anyway).
+        precompute=True,
         index=True,
         copy=False,
         readonly=True,
-        help="Normalised phone and address; a customer has one recipient per key.",
+        help="Normalised name, phone and address; a customer has one recipient "
+        "per key.",
     )
     key_account_district = fields.Char(
         string="District",
@@ -61,7 +75,10 @@ class ResPartner(models.Model):
         (
             "key_account_recipient_key_uniq",
             "unique(parent_id, key_account_recipient_key)",
-            "A customer has only one recipient with the same phone and address.",
+            (
+                "A customer has only one recipient with the same name, phone "
+                "and address."
+            ),
         ),
     )
 
@@ -84,22 +101,106 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Recipients
     # ------------------------------------------------------------------
+    @api.depends("key_account_recipient", *RECIPIENT_KEY_FIELDS)
+    def _compute_key_account_recipient_key(self):
+        for partner in self:
+            if not partner.key_account_recipient:
+                partner.key_account_recipient_key = False
+                continue
+            partner.key_account_recipient_key = self._key_account_recipient_key(
+                {name: partner[name] for name in RECIPIENT_KEY_FIELDS}
+            )
+
     @api.model
     def _key_account_recipient_key(self, vals):
-        """Key identifying a recipient of a customer: phone and address."""
+        """Key identifying a recipient of a customer: name, phone and
+        address, normalised (see ``tools/recipient_parsing.recipient_key``)."""
         state = vals.get("state_id") or ""
         if isinstance(state, models.BaseModel):
             state = state.id
-        return "|".join(
-            [
-                normalize_phone(vals.get("phone") or vals.get("mobile")),
-                str(state),
-                normalize_text(vals.get("city")),
-                normalize_text(vals.get("key_account_district")),
-                normalize_text(vals.get("street")),
-                normalize_text(vals.get("street2")),
-            ]
+        return recipient_key(
+            vals.get("name"),
+            vals.get("phone") or vals.get("mobile"),
+            state,
+            vals.get("city"),
+            vals.get("key_account_district"),
+            vals.get("street"),
+            vals.get("street2"),
         )
+
+    def init(self):
+        result = super().init()
+        self._key_account_recompute_recipient_keys()
+        return result
+
+    @api.model
+    def _key_account_recompute_recipient_keys(self):
+        """Recompute the recipient keys of an older format (phone and address
+        only, before the name was part of the key), on every install or update
+        of the module: no migration script, and a no-op once done.
+
+        Plain SQL: it runs while the registry loads. A recipient whose new key
+        is already taken by another recipient of the same customer keeps its
+        old key (it stays distinct; merging people is a human decision)."""
+        cr = self.env.cr
+        current = f"{RECIPIENT_KEY_VERSION}|%"
+        cr.execute(
+            SQL(
+                """
+                SELECT id, parent_id, name, phone, mobile, state_id, city,
+                       key_account_district, street, street2
+                  FROM res_partner
+                 WHERE key_account_recipient
+                   AND (key_account_recipient_key IS NULL
+                        OR key_account_recipient_key NOT LIKE %s)
+                """,
+                current,
+            )
+        )
+        rows = cr.fetchall()
+        if not rows:
+            return
+        cr.execute(
+            SQL(
+                """
+                SELECT parent_id, key_account_recipient_key
+                  FROM res_partner
+                 WHERE parent_id = ANY(%s) AND key_account_recipient_key LIKE %s
+                """,
+                list({row[1] for row in rows}),
+                current,
+            )
+        )
+        taken = set(cr.fetchall())
+        updates = []
+        for partner_id, parent_id, *values in rows:
+            key = recipient_key(values[0], values[1] or values[2], *values[3:])
+            if (parent_id, key) in taken:
+                _logger.warning(
+                    "Recipient %s keeps its old key: another recipient of the "
+                    "same customer has the same name, phone and address.",
+                    partner_id,
+                )
+                continue
+            taken.add((parent_id, key))
+            updates.append((partner_id, key))
+        for start in range(0, len(updates), 1000):
+            cr.execute(
+                SQL(
+                    """
+                    UPDATE res_partner
+                       SET key_account_recipient_key = data.key
+                      FROM (VALUES %s) AS data(id, key)
+                     WHERE res_partner.id = data.id
+                    """,
+                    SQL(", ").join(
+                        SQL("(%s, %s)", partner_id, key)
+                        for partner_id, key in updates[start : start + 1000]
+                    ),
+                )
+            )
+        _logger.info("Recomputed %s recipient key(s).", len(updates))
+        self.env.invalidate_all()
 
     @api.model
     def _key_account_get_or_create_recipients(self, customer, vals_list):
@@ -107,9 +208,10 @@ class ResPartner(models.Model):
 
         Each dict holds a recipient's name, phone and address (``state_id``,
         ``city``, ``key_account_district``, ``street``...). Recipients are
-        de-duplicated by normalised phone and address: the customer's existing
-        recipient is reused, rows of the list with the same key share one new
-        recipient. One search and one create whatever the number of rows.
+        de-duplicated by normalised name, phone and address: the customer's
+        existing recipient is reused, rows of the list with the same key share
+        one new recipient. One search and one create whatever the number of
+        rows.
         """
         customer = customer.commercial_partner_id
         if not customer:
@@ -144,6 +246,10 @@ class ResPartner(models.Model):
         common.update(customer._update_fields_values(commercial))
         common.update(
             {
+                # Stored computed fields given as the compute would set them:
+                # no UPDATE of every new recipient after its INSERT.
+                "commercial_partner_id": customer.id,
+                "commercial_company_name": customer.is_company and customer.name,
                 "parent_id": customer.id,
                 "type": "delivery",
                 "key_account_recipient": True,
@@ -168,9 +274,7 @@ class ResPartner(models.Model):
             )
             found[key] = None
         if create_vals:
-            new = Partner.with_context(_partners_skip_fields_sync=True).create(
-                create_vals
-            )
+            new = Partner.with_context(**RECIPIENT_CREATE_CONTEXT).create(create_vals)
             new.sudo()._company_dependent_commercial_sync()
             found.update(zip(new_keys, new.ids, strict=True))
         return self.browse([found[key] for key in keys])
