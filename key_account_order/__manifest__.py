@@ -10,7 +10,7 @@
     "author": "Key Account Management Authors",
     "website": "https://github.com/key-account-management/key-account-management",
     "depends": ["key_account_contract", "sale_stock", "queue_job"],
-    "external_dependencies": {"python": ["openpyxl"]},
+    "external_dependencies": {"python": ["openpyxl", "phonenumbers"]},
     "data": [
         "security/key_account_order_security.xml",
         "security/ir.model.access.csv",

@@ -73,7 +73,8 @@ def parse_args(argv):
         default="single_address,n_orders,ka",
         help="comma-separated subset of single_address,n_orders,ka",
     )
-    args = parser.parse_args(argv)
+    # make bench passes every benchmark the same options: ignore the others'
+    args, _others = parser.parse_known_args(argv)
     args.sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
     if args.with_10000 and 10000 not in args.sizes:
         args.sizes.append(10000)
