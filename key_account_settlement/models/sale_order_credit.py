@@ -28,7 +28,7 @@ the order and in the chatter for the record).
 
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_compare, format_amount, format_date
 
@@ -38,6 +38,12 @@ MANAGER_GROUP = "key_account_base.key_account_group_manager"
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
+    key_account_credit_hold = fields.Text(
+        string="Credit Hold",
+        compute="_compute_key_account_credit_hold",
+        help="Why the order would be refused if confirmed now: over the credit "
+        "limit of its contract, or invoices of the customer overdue.",
+    )
     key_account_credit_release_reason = fields.Text(
         string="Credit Hold Release Reason",
         readonly=True,
@@ -116,11 +122,25 @@ class SaleOrder(models.Model):
         )
 
     def _key_account_check_credit(self):
+        """Pipeline step: refuse the first order of ``self`` on credit hold,
+        the orders of ``self`` counting together."""
         orders = self._key_account_credit_orders()
         if not orders:
             return
-        partners = orders.partner_id.commercial_partner_id
-        self._key_account_lock_credit_partners(partners)
+        self._key_account_lock_credit_partners(orders.partner_id.commercial_partner_id)
+        reasons = orders._key_account_credit_hold_reasons()
+        if reasons:
+            raise UserError(next(iter(reasons.values())))
+
+    def _key_account_credit_hold_reasons(self, together=True):
+        """{order: why it is held} for the orders of ``self`` on credit hold
+        (no lock: the pipeline step locks first). ``together``: each order
+        counts the orders of ``self`` before it, as when they are confirmed
+        together; else each order is judged alone (the form's warning)."""
+        reasons = {}
+        orders = self._key_account_credit_orders()
+        if not orders:
+            return reasons
         exposure = orders._key_account_credit_exposure()
         today = fields.Date.context_today(self)
         # orders of self already counted, per (customer, company)
@@ -133,24 +153,23 @@ class SaleOrder(models.Model):
             oldest = figures["oldest_due"]
             grace = contract.credit_overdue_grace_days
             if oldest and (today - oldest).days > grace:
-                raise UserError(
-                    self.env._(
-                        "Order %(order)s is on credit hold: %(customer)s has "
-                        "%(overdue)s overdue, the oldest invoice due on %(due)s "
-                        "(%(days)s days ago; contract %(contract)s allows "
-                        "%(grace)s days). Ask the customer to pay, or ask a Key "
-                        "Account Manager to release the order with a reason.",
-                        order=order.name,
-                        customer=partner.display_name,
-                        overdue=format_amount(
-                            self.env, figures["overdue"], order.company_id.currency_id
-                        ),
-                        due=format_date(self.env, oldest),
-                        days=(today - oldest).days,
-                        contract=contract.name,
-                        grace=grace,
-                    )
+                reasons[order] = self.env._(
+                    "Order %(order)s is on credit hold: %(customer)s has "
+                    "%(overdue)s overdue, the oldest invoice due on %(due)s "
+                    "(%(days)s days ago; contract %(contract)s allows "
+                    "%(grace)s days). Ask the customer to pay, or ask a Key "
+                    "Account Manager to release the order with a reason.",
+                    order=order.name,
+                    customer=partner.display_name,
+                    overdue=format_amount(
+                        self.env, figures["overdue"], order.company_id.currency_id
+                    ),
+                    due=format_date(self.env, oldest),
+                    days=(today - oldest).days,
+                    contract=contract.name,
+                    grace=grace,
                 )
+                continue
             if not contract.credit_limit:
                 continue
             currency = contract.currency_id
@@ -166,34 +185,53 @@ class SaleOrder(models.Model):
                 convert(amount, self.env["res.currency"].browse(currency_id))
                 for currency_id, amount in figures["uninvoiced"].items()
             )
-            amount = convert(order.amount_total, order.currency_id)
-            total = receivable + uninvoiced + pending[key] + amount
-            pending[key] += amount
+            amount = pending[key] + convert(order.amount_total, order.currency_id)
+            if together:
+                pending[key] = amount
+            total = receivable + uninvoiced + amount
             if (
                 float_compare(
                     total, contract.credit_limit, precision_rounding=currency.rounding
                 )
                 > 0
             ):
-                raise UserError(
-                    self.env._(
-                        "Order %(order)s is on credit hold: with it, %(customer)s "
-                        "would owe %(total)s (open invoices %(receivable)s, "
-                        "confirmed orders not invoiced %(uninvoiced)s, orders "
-                        "being confirmed %(amount)s), over the credit limit of "
-                        "%(limit)s of contract %(contract)s. Ask the customer to "
-                        "pay, reduce the order, or ask a Key Account Manager to "
-                        "release it with a reason.",
-                        order=order.name,
-                        customer=partner.display_name,
-                        total=format_amount(self.env, total, currency),
-                        receivable=format_amount(self.env, receivable, currency),
-                        uninvoiced=format_amount(self.env, uninvoiced, currency),
-                        amount=format_amount(self.env, pending[key], currency),
-                        limit=format_amount(self.env, contract.credit_limit, currency),
-                        contract=contract.name,
-                    )
+                reasons[order] = self.env._(
+                    "Order %(order)s is on credit hold: with it, %(customer)s "
+                    "would owe %(total)s (open invoices %(receivable)s, "
+                    "confirmed orders not invoiced %(uninvoiced)s, orders "
+                    "being confirmed %(amount)s), over the credit limit of "
+                    "%(limit)s of contract %(contract)s. Ask the customer to "
+                    "pay, reduce the order, or ask a Key Account Manager to "
+                    "release it with a reason.",
+                    order=order.name,
+                    customer=partner.display_name,
+                    total=format_amount(self.env, total, currency),
+                    receivable=format_amount(self.env, receivable, currency),
+                    uninvoiced=format_amount(self.env, uninvoiced, currency),
+                    amount=format_amount(self.env, amount, currency),
+                    limit=format_amount(self.env, contract.credit_limit, currency),
+                    contract=contract.name,
                 )
+        return reasons
+
+    @api.depends(
+        "state",
+        "amount_total",
+        "currency_id",
+        "partner_id",
+        "company_id",
+        "key_account_contract_id.credit_limit",
+        "key_account_contract_id.credit_overdue_grace_days",
+        "key_account_credit_release_reason",
+        "key_account_credit_release_used",
+        "key_account_credit_release_amount",
+    )
+    def _compute_key_account_credit_hold(self):
+        """The form's warning: would the order be held if confirmed now
+        (alone)? Two queries for all the orders."""
+        reasons = self._key_account_credit_hold_reasons(together=False)
+        for order in self:
+            order.key_account_credit_hold = reasons.get(order, False)
 
     def _key_account_lock_credit_partners(self, partners):
         """Serialize the credit checks of ``partners`` (see the module doc):
@@ -287,7 +325,7 @@ class SaleOrder(models.Model):
                  GROUP BY p.commercial_partner_id, so.company_id, so.currency_id""",
                 partners=partner_ids,
                 companies=company_ids,
-                orders=tuple(self.ids) or (0,),
+                orders=tuple(self._origin.ids) or (0,),
             )
         )
         for partner_id, company_id, currency_id, amount in rows:

@@ -209,6 +209,17 @@ class TestCreditHold(KeyAccountCreditCommon):
         with self.assertRaisesMessage(UserError, "credit hold"):
             order.with_user(self.ka_user).action_confirm()
 
+    def test_form_warns_of_the_hold(self):
+        """The quotation says before confirming that it would be held, each
+        order judged alone; released, it no longer does."""
+        self._post_invoice(self.unit * 3, self.today + timedelta(days=30))
+        small, large = self._order(1), self._order(2)
+        self.assertFalse(small.key_account_credit_hold)
+        self.assertIn("credit limit", large.key_account_credit_hold)
+        self.assertIn(large.name, large.key_account_credit_hold)
+        self._release(large)
+        self.assertFalse(large.key_account_credit_hold)
+
     def test_release_lapses_when_the_order_grows(self):
         self._post_invoice(100.0, self.today - timedelta(days=40))
         order = self._order(1)
