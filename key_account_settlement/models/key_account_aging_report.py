@@ -71,9 +71,7 @@ class KeyAccountAgingReport(models.Model):
     )
     date = fields.Date(readonly=True)
     date_maturity = fields.Date(string="Due Date", readonly=True)
-    days_overdue = fields.Integer(
-        string="Days Overdue", readonly=True, aggregator="max"
-    )
+    days_overdue = fields.Integer(readonly=True, aggregator="max")
     amount_residual = fields.Monetary(string="Open Amount", readonly=True)
     amount_not_due = fields.Monetary(string="Not Due", readonly=True)
     amount_1_30 = fields.Monetary(string="1-30 Days", readonly=True)

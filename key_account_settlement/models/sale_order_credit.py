@@ -94,8 +94,9 @@ class SaleOrder(models.Model):
     # Pipeline step
     # ------------------------------------------------------------------
     def _key_account_confirm_checks(self):
-        super()._key_account_confirm_checks()
+        res = super()._key_account_confirm_checks()
         self._key_account_check_credit()
+        return res
 
     def _key_account_credit_released(self):
         """The orders of ``self`` a manager released for this confirmation."""

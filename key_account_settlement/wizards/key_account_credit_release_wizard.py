@@ -9,7 +9,6 @@ class KeyAccountCreditReleaseWizard(models.TransientModel):
 
     order_id = fields.Many2one(
         comodel_name="sale.order",
-        string="Order",
         required=True,
         readonly=True,
         ondelete="cascade",
