@@ -2,7 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from datetime import date, timedelta
 
-from odoo.tests import tagged
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
 
 from .credit_common import KeyAccountCreditCommon
 
@@ -106,3 +108,41 @@ class TestAgingReport(KeyAccountCreditCommon):
         )
         self.assertEqual(groups, [("a", 1500.0)])
         self.assertFalse(report.search([("partner_id", "=", self.other.id)]))
+
+    def test_report_access(self):
+        """Accountants and Key Account Managers read it, in their companies
+        only; Key Account Users and customers do not."""
+        report = self.env["key.account.aging.report"]
+        domain = [("partner_id", "=", self.customer.id)]
+        self.assertEqual(len(report.with_user(self.ka_manager).search(domain)), 5)
+        other_company = self.env["res.company"].create({"name": "KA Other Co"})
+        accountant = new_test_user(
+            self.env,
+            login="ka_aging_accountant",
+            groups="account.group_account_invoice",
+            company_id=other_company.id,
+            company_ids=[Command.set(other_company.ids)],
+        )
+        self.assertFalse(
+            report.with_user(accountant)
+            .with_context(allowed_company_ids=other_company.ids)
+            .search(domain)
+        )
+        accountant.company_ids |= self.company
+        self.assertEqual(
+            len(
+                report.with_user(accountant)
+                .with_context(allowed_company_ids=self.company.ids)
+                .search(domain)
+            ),
+            5,
+        )
+        portal = new_test_user(
+            self.env,
+            login="ka_aging_portal",
+            groups="base.group_portal",
+            company_id=self.company.id,
+        )
+        for user in (self.ka_user, portal):
+            with self.assertRaises(AccessError):
+                report.with_user(user).search(domain)
