@@ -18,5 +18,6 @@
         "views/sale_order_credit_views.xml",
         "views/key_account_contract_credit_views.xml",
         "views/key_account_aging_report_views.xml",
+        "views/res_config_settings_reminder_views.xml",
     ],
 }

@@ -15,6 +15,8 @@ REMINDER_TEMPLATE = "key_account_settlement.res_partner_mail_template_overdue_re
 
 
 class ResCompany(models.Model):
+    """The reminders' company setting (kept with the reminder code it drives)."""
+
     _inherit = "res.company"
 
     key_account_reminder_interval = fields.Integer(
