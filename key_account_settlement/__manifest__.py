@@ -14,5 +14,10 @@
         "security/key_account_settlement_security.xml",
         "security/ir.model.access.csv",
         "views/key_account_settlement_menus.xml",
+        "data/key_account_reminder_data.xml",
+        "views/sale_order_credit_views.xml",
+        "views/key_account_contract_credit_views.xml",
+        "views/key_account_aging_report_views.xml",
+        "views/res_config_settings_reminder_views.xml",
     ],
 }

@@ -18,19 +18,26 @@ class KeyAccountContract(models.Model):
 
     # Execution (live, aggregated in SQL)
     amount_ordered = fields.Monetary(
-        compute="_compute_execution", help="Untaxed amount of confirmed orders."
+        string="Ordered (Untaxed)",
+        compute="_compute_execution",
+        help="Untaxed amount of confirmed orders.",
     )
     amount_delivered = fields.Monetary(
+        string="Delivered (Untaxed)",
         compute="_compute_execution",
         help="Untaxed value of the delivered quantities of confirmed orders.",
     )
     amount_invoiced = fields.Monetary(
+        string="Invoiced (Untaxed)",
         compute="_compute_execution",
-        help="Untaxed amount of posted customer invoices minus credit notes.",
+        help="Untaxed amount of posted customer invoices minus credit notes, at "
+        "each invoice's own exchange rate. This is the rebate base.",
     )
     amount_paid = fields.Monetary(
+        string="Paid (Tax Included)",
         compute="_compute_execution",
-        help="Paid part (tax included) of posted customer invoices minus credit notes.",
+        help="Paid part (tax included) of posted customer invoices minus credit "
+        "notes, at each invoice's own exchange rate.",
     )
     amount_remaining = fields.Monetary(
         compute="_compute_execution",
@@ -49,9 +56,11 @@ class KeyAccountContract(models.Model):
         in each contract's currency.
 
         Three queries for all the contracts (orders, order lines, invoices).
-        Orders and invoices are
-        summed in their own currency; amounts in another currency than the
-        contract's are converted at today's rate.
+        Orders are summed in their own currency; orders in another currency
+        than the contract's are converted at today's rate. Invoices count at
+        their own rate: in the contract's currency their own amounts, else
+        their amounts in company currency (converted at today's rate only
+        when the contract's currency is not the company's either).
         """
         result = defaultdict(lambda: defaultdict(float))
         ids = tuple(self._origin.ids)
@@ -78,10 +87,13 @@ class KeyAccountContract(models.Model):
                 "amount_untaxed",
                 "amount_total",
                 "amount_residual",
+                "amount_untaxed_signed",
+                "amount_total_signed",
+                "amount_residual_signed",
             ]
         )
         # Customer invoices count positive, credit notes negative.
-        sign = SQL("CASE WHEN move_type = 'out_refund' THEN -1 ELSE 1 END")
+        sign = SQL("CASE WHEN m.move_type = 'out_refund' THEN -1 ELSE 1 END")
         # (measures, query): each query returns contract, currency, then one
         # sum per measure; one query per table.
         queries = [
@@ -111,17 +123,31 @@ class KeyAccountContract(models.Model):
             ),
             (
                 ("invoiced", "paid"),
+                # At the invoice's own rate: invoices in the contract's
+                # currency count their own amounts, the others their amounts
+                # in company currency (converted on their date).
                 SQL(
-                    """SELECT key_account_contract_id, currency_id,
-                              SUM(%s * amount_untaxed),
-                              SUM(%s * (amount_total - amount_residual))
-                         FROM account_move
-                        WHERE key_account_contract_id IN %s AND state = 'posted'
-                          AND move_type IN ('out_invoice', 'out_refund')
-                     GROUP BY key_account_contract_id, currency_id""",
-                    sign,
-                    sign,
-                    ids,
+                    """SELECT m.key_account_contract_id,
+                              CASE WHEN m.currency_id = c.currency_id
+                                   THEN m.currency_id ELSE rc.currency_id END,
+                              SUM(CASE WHEN m.currency_id = c.currency_id
+                                       THEN %(sign)s * m.amount_untaxed
+                                       ELSE m.amount_untaxed_signed END),
+                              SUM(CASE WHEN m.currency_id = c.currency_id
+                                       THEN %(sign)s
+                                            * (m.amount_total - m.amount_residual)
+                                       ELSE m.amount_total_signed
+                                            - m.amount_residual_signed END)
+                         FROM account_move m
+                         JOIN key_account_contract c
+                           ON c.id = m.key_account_contract_id
+                         JOIN res_company rc ON rc.id = m.company_id
+                        WHERE m.key_account_contract_id IN %(ids)s
+                          AND m.state = 'posted'
+                          AND m.move_type IN ('out_invoice', 'out_refund')
+                     GROUP BY 1, 2""",
+                    sign=sign,
+                    ids=ids,
                 ),
             ),
         ]

@@ -19,7 +19,8 @@ class KeyAccountContractRebateTier(models.Model):
     amount_from = fields.Monetary(
         string="From Amount",
         required=True,
-        help="Invoiced amount (tax included) from which this rate applies.",
+        help="Invoiced amount (untaxed, net of credit notes, at each invoice's "
+        "own exchange rate) from which this rate applies.",
     )
     rate = fields.Float(string="Rebate Rate (%)", digits="Discount", required=True)
 

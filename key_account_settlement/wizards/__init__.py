@@ -1,1 +1,1 @@
-
+from . import key_account_credit_release_wizard
