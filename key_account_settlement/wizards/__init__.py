@@ -1,1 +1,2 @@
-
+from . import key_account_statement_generate
+from . import key_account_statement_dispute
