@@ -1,13 +1,12 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, format_date, formatLang
 
 STATEMENT_SEQUENCE_CODE = "key.account.statement"
 FINANCE_GROUPS = (
@@ -241,38 +240,47 @@ class KeyAccountStatement(models.Model):
         return date_to.replace(day=1), date_to
 
     @api.model
-    def _receivable_items_sql(self, company, partners, date_to):
-        """FROM/WHERE of the posted receivable journal items of ``partners``
-        (commercial entities, their contacts' items included) up to
-        ``date_to``."""
+    def _receivable_items_sql(self, company, partners, date_to, date_from=None):
+        """SELECT of the posted receivable journal items of ``partners``
+        (commercial entities, their contacts' items included) dated up to
+        ``date_to`` (and from ``date_from`` when given)."""
         return SQL(
             """
-            FROM account_move_line aml
-            JOIN account_account acc
-              ON acc.id = aml.account_id AND acc.account_type = 'asset_receivable'
-            JOIN account_move move ON move.id = aml.move_id
-            JOIN res_partner rp ON rp.id = aml.partner_id
-            WHERE aml.parent_state = 'posted'
-              AND aml.company_id = %(company)s
-              AND aml.date <= %(date_to)s
-              AND rp.commercial_partner_id IN %(partners)s
+            SELECT rp.commercial_partner_id AS partner_id, aml.id,
+                   aml.move_id, aml.date, aml.date_maturity, aml.debit,
+                   aml.credit, aml.balance, move.move_type,
+                   move.name AS move_name,
+                   COALESCE(NULLIF(move.ref, ''), aml.name) AS ref
+              FROM account_move_line aml
+              JOIN account_account acc
+                ON acc.id = aml.account_id
+               AND acc.account_type = 'asset_receivable'
+              JOIN account_move move ON move.id = aml.move_id
+              JOIN res_partner rp ON rp.id = aml.partner_id
+             WHERE aml.parent_state = 'posted'
+               AND aml.company_id = %(company)s
+               AND aml.date <= %(date_to)s
+               AND rp.commercial_partner_id IN %(partners)s
+               %(from_clause)s
             """,
             company=company.id,
             date_to=date_to,
             partners=tuple(partners.ids),
+            from_clause=SQL("AND aml.date >= %s", date_from) if date_from else SQL(),
         )
 
     @api.model
     def _compute_statement_values(self, company, partners, date_from, date_to):
-        """Return {partner_id: values} of the statements of ``partners`` for
-        the period, in two queries whatever the number of customers and
-        journal items.
+        """Return {partner_id: values} of the figures of the statements of
+        ``partners`` for the period, in one query whatever the number of
+        customers and journal items.
 
         The amounts are those of the posted receivable journal items in
         company currency, so the closing balance is the customer's receivable
         balance in the ledger at ``date_to``; the overdue amount counts the
         reconciliations dated up to ``date_to`` (``max_date`` of the partial
-        reconciliations), as the customer's account stood that day.
+        reconciliations), as the customer's account stood that day. The lines
+        are inserted by ``_insert_lines``.
         """
         if not partners:
             return {}
@@ -281,12 +289,7 @@ class KeyAccountStatement(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                WITH items AS (
-                    SELECT rp.commercial_partner_id AS partner_id, aml.id,
-                           aml.date, aml.date_maturity, aml.balance,
-                           move.move_type
-                    %(items)s
-                )
+                WITH items AS (%(items)s)
                 SELECT items.partner_id,
                        COALESCE(SUM(items.balance)
                            FILTER (WHERE items.date < %(date_from)s), 0),
@@ -303,7 +306,8 @@ class KeyAccountStatement(models.Model):
                        COALESCE(SUM(items.balance - COALESCE(dr.amount, 0)
                                     + COALESCE(cr.amount, 0))
                            FILTER (WHERE items.balance > 0
-                                   AND items.date_maturity < %(date_to)s), 0)
+                                   AND items.date_maturity < %(date_to)s), 0),
+                       COUNT(*) FILTER (WHERE items.date >= %(date_from)s)
                 FROM items
                 LEFT JOIN LATERAL (
                     SELECT SUM(apr.amount) AS amount
@@ -328,64 +332,11 @@ class KeyAccountStatement(models.Model):
             )
         )
         totals = {row[0]: row[1:] for row in self.env.cr.fetchall()}
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT rp.commercial_partner_id, aml.id, aml.move_id, aml.date,
-                       aml.date_maturity, COALESCE(NULLIF(move.ref, ''), aml.name),
-                       aml.debit, aml.credit, aml.balance, move.move_type
-                %(items)s
-                  AND aml.date >= %(date_from)s
-                ORDER BY rp.commercial_partner_id, aml.date, move.name, aml.id
-                """,
-                items=items,
-                date_from=date_from,
-            )
-        )
-        lines = defaultdict(list)
-        for row in self.env.cr.fetchall():
-            lines[row[0]].append(row[1:])
         result = {}
         for partner in partners:
-            opening, invoiced, refunded, paid, closing, overdue = totals.get(
-                partner.id, (0.0,) * 6
+            opening, invoiced, refunded, paid, closing, overdue, items = totals.get(
+                partner.id, (0.0,) * 6 + (0,)
             )
-            running = opening
-            line_commands = []
-            for sequence, (
-                line_id,
-                move_id,
-                date,
-                date_maturity,
-                ref,
-                debit,
-                credit,
-                balance,
-                move_type,
-            ) in enumerate(lines[partner.id], start=1):
-                running += balance
-                line_commands.append(
-                    Command.create(
-                        {
-                            "sequence": sequence,
-                            "move_line_id": line_id,
-                            "move_id": move_id,
-                            "date": date,
-                            "date_maturity": date_maturity,
-                            "ref": ref,
-                            "debit": debit,
-                            "credit": credit,
-                            "balance": running,
-                            "line_type": (
-                                "invoice"
-                                if move_type in INVOICE_TYPES
-                                else "credit_note"
-                                if move_type in CREDIT_NOTE_TYPES
-                                else "payment"
-                            ),
-                        }
-                    )
-                )
             result[partner.id] = {
                 "opening_balance": opening,
                 "invoice_amount": invoiced,
@@ -393,9 +344,64 @@ class KeyAccountStatement(models.Model):
                 "payment_amount": paid,
                 "closing_balance": closing,
                 "overdue_amount": overdue,
-                "line_ids": line_commands,
+                # journal items in the period (the lines)
+                "has_activity": bool(items),
             }
         return result
+
+    def _insert_lines(self):
+        """Insert the lines of the statements of ``self`` (without lines):
+        one per posted receivable journal item of the customer in the period,
+        with the running balance from the opening balance, in one query per
+        company and period whatever the number of statements and journal
+        items."""
+        self.env.flush_all()
+        for (company, date_from, date_to), statements in self.grouped(
+            lambda s: (s.company_id, s.date_from, s.date_to)
+        ).items():
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO key_account_statement_line (
+                        statement_id, company_id, sequence, move_line_id,
+                        move_id, date, date_maturity, ref, line_type, debit,
+                        credit, balance, disputed, create_uid, create_date,
+                        write_uid, write_date
+                    )
+                    WITH items AS (%(items)s)
+                    SELECT st.id, st.company_id, ROW_NUMBER() OVER w,
+                           items.id, items.move_id, items.date,
+                           items.date_maturity, items.ref,
+                           CASE WHEN items.move_type IN %(invoice_types)s
+                                    THEN 'invoice'
+                                WHEN items.move_type IN %(refund_types)s
+                                    THEN 'credit_note'
+                                ELSE 'payment' END,
+                           items.debit, items.credit,
+                           COALESCE(st.opening_balance, 0)
+                               + SUM(items.balance) OVER w,
+                           FALSE, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
+                           NOW() AT TIME ZONE 'UTC'
+                      FROM items
+                      JOIN key_account_statement st
+                        ON st.partner_id = items.partner_id
+                       AND st.id IN %(ids)s
+                    WINDOW w AS (
+                        PARTITION BY st.id
+                        ORDER BY items.date, items.move_name, items.id
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+                    )
+                    """,
+                    items=self._receivable_items_sql(
+                        company, statements.partner_id, date_to, date_from
+                    ),
+                    invoice_types=INVOICE_TYPES,
+                    refund_types=CREDIT_NOTE_TYPES,
+                    uid=self.env.uid,
+                    ids=tuple(statements.ids),
+                )
+            )
+        self.invalidate_recordset(["line_ids", "line_count"])
 
     @api.model
     def _key_accounts_of(self, company):
@@ -477,29 +483,53 @@ class KeyAccountStatement(models.Model):
             values = {
                 partner_id: vals
                 for partner_id, vals in values.items()
-                if vals["line_ids"] or vals["opening_balance"]
+                if vals["has_activity"] or vals["opening_balance"]
             }
         (existing - kept).unlink()
         if not values:
             return self.browse()
         names = self._next_names(company, len(values))
-        new = statements.create(
-            [
-                dict(
-                    vals,
-                    name=name,
-                    partner_id=partner_id,
-                    company_id=company.id,
-                    date_from=date_from,
-                    date_to=date_to,
+        columns = (
+            "opening_balance",
+            "invoice_amount",
+            "credit_note_amount",
+            "payment_amount",
+            "closing_balance",
+            "overdue_amount",
+        )
+        # one INSERT for all the statements (the ORM inserts by 100 rows):
+        # the statements are new, draft, and written by this method only
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO key_account_statement (
+                    name, partner_id, company_id, date_from, date_to, state,
+                    %(columns)s, create_uid, create_date, write_uid, write_date
                 )
-                for name, (partner_id, vals) in zip(names, values.items(), strict=True)
-            ]
+                SELECT v.name, v.partner_id, %(company)s, %(date_from)s,
+                       %(date_to)s, 'draft', %(values)s, %(uid)s,
+                       NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM unnest(%(names)s::varchar[], %(partner_ids)s::int[],
+                              %(amounts)s)
+                    AS v(name, partner_id, %(columns)s)
+                RETURNING id
+                """,
+                columns=SQL(", ").join(SQL.identifier(c) for c in columns),
+                values=SQL(", ").join(SQL("v.%s", SQL.identifier(c)) for c in columns),
+                company=company.id,
+                date_from=date_from,
+                date_to=date_to,
+                uid=self.env.uid,
+                names=names,
+                partner_ids=list(values),
+                amounts=SQL(", ").join(
+                    SQL("%s::numeric[]", [vals[c] for vals in values.values()])
+                    for c in columns
+                ),
+            )
         )
-        body = Markup("<p>%s</p>") % self.env._(
-            "Statement generated from the posted receivable journal items."
-        )
-        new._message_log_batch(dict.fromkeys(new.ids, body))
+        new = self.sudo().browse(row[0] for row in self.env.cr.fetchall())
+        new._insert_lines()
         return self.browse(new.ids)
 
     @api.model
@@ -547,9 +577,10 @@ class KeyAccountStatement(models.Model):
             values = self._compute_statement_values(
                 company, statements.partner_id, date_from, date_to
             )
+            statements.sudo().line_ids.unlink()
             for statement in statements:
                 vals = values[statement.partner_id.id]
-                vals["line_ids"] = [Command.clear()] + vals["line_ids"]
+                del vals["has_activity"]
                 previous = statement.closing_balance
                 statement.sudo().write(dict(vals, state="draft"))
                 statement._log(
@@ -557,10 +588,17 @@ class KeyAccountStatement(models.Model):
                     % self.env._(
                         "Recomputed from the ledger: closing balance %(old)s → "
                         "%(new)s.",
-                        old=previous,
-                        new=statement.closing_balance,
+                        old=formatLang(
+                            self.env, previous, currency_obj=statement.currency_id
+                        ),
+                        new=formatLang(
+                            self.env,
+                            statement.closing_balance,
+                            currency_obj=statement.currency_id,
+                        ),
                     )
                 )
+            statements.sudo()._insert_lines()
         return True
 
     def action_send(self):

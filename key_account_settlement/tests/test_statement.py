@@ -213,7 +213,6 @@ class TestStatementTransitions(KeyAccountStatementCommon):
         self.statement.action_customer_confirm()
         self.assertEqual(self.statement.state, "confirmed")
         self.assertIn("confirmed the statement", self._bodies())
-        self.assertIn("generated from the posted", self._bodies())
 
     def test_illegal_transitions_refused(self):
         with self.assertRaisesMessage(UserError, "Confirmation", "Draft"):
