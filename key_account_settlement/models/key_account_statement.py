@@ -457,6 +457,18 @@ class KeyAccountStatement(models.Model):
             if named
             else self._key_accounts_of(company)
         )
+        wrong = partners.filtered(
+            lambda p: not p.is_key_account or p.company_id not in (company, p.browse())
+        )
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "%(partner)s is not a key account of %(company)s: statements "
+                    "are generated for the company's key accounts.",
+                    partner=wrong[0].display_name,
+                    company=company.display_name,
+                )
+            )
         existing = statements.search(
             [
                 ("partner_id", "in", partners.ids),

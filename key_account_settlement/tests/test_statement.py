@@ -166,6 +166,15 @@ class TestStatementGeneration(KeyAccountStatementCommon):
         self.assertEqual(statement.partner_id, self.quiet, "named: even when empty")
         self.assertFalse(statement.line_ids)
 
+    def test_only_for_key_accounts_of_the_company(self):
+        walk_in = self.env["res.partner"].create({"name": "Walk-in Customer"})
+        with self.assertRaisesMessage(UserError, "Walk-in Customer"):
+            self._generate(walk_in)
+        other_company = self.env["res.company"].create({"name": "KA Other Co"})
+        self.quiet.company_id = other_company
+        with self.assertRaisesMessage(UserError, "Quiet Customer Co"):
+            self._generate(self.quiet)
+
     def test_key_account_user_cannot_generate(self):
         with self.assertRaisesMessage(AccessError, "Generation"):
             self._generate(self.active, user=self.ka_user)
