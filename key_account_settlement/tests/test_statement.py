@@ -8,8 +8,9 @@ from datetime import date
 
 from psycopg2 import IntegrityError
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common_statement import KeyAccountStatementCommon
@@ -347,3 +348,52 @@ class TestStatementTransitions(KeyAccountStatementCommon):
             lambda m: m.message_type == "comment"
         )
         self.assertEqual(message.partner_ids, self.customer)
+
+
+@tagged("post_install", "-at_install")
+class TestStatementAccess(KeyAccountStatementCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls._create_customer("Access Co")
+        cls._invoice(cls.customer, date(2026, 9, 3), 100.0)
+        cls.statement = cls.env["key.account.statement"]._generate(
+            cls.company, cls.date_from, cls.date_to, partners=cls.customer
+        )
+
+    def test_key_account_user_reads_only(self):
+        statement = self.statement.with_user(self.ka_user)
+        self.assertEqual(statement.closing_balance, 100.0)
+        with self.assertRaises(AccessError):
+            statement.write({"note": "mine"})
+
+    def test_portal_user_sees_nothing(self):
+        portal = new_test_user(
+            self.env,
+            login="ka_statement_portal",
+            groups="base.group_portal",
+            partner_id=self.customer.child_ids[:1].id
+            or self.env["res.partner"]
+            .create({"name": "Access Co Buyer", "parent_id": self.customer.id})
+            .id,
+        )
+        with self.assertRaises(AccessError):
+            self.statement.with_user(portal).read(["closing_balance"])
+
+    def test_other_company_does_not_see_the_statement(self):
+        other = self.env["res.company"].create({"name": "KA Statement Other Co"})
+        accountant = new_test_user(
+            self.env,
+            login="ka_statement_other_accountant",
+            groups="account.group_account_invoice",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+        )
+        Statement = (
+            self.env["key.account.statement"]
+            .with_user(accountant)
+            .with_context(allowed_company_ids=other.ids)
+        )
+        self.assertFalse(Statement.search([("id", "=", self.statement.id)]))
+        with self.assertRaisesMessage(AccessError, "KA Test Distributor"):
+            Statement._generate(self.company, self.date_from, self.date_to)
