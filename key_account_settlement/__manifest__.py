@@ -13,6 +13,9 @@
     "data": [
         "security/key_account_settlement_security.xml",
         "security/ir.model.access.csv",
+        "report/key_account_statement_report.xml",
+        "data/key_account_statement_data.xml",
+        "views/key_account_statement_views.xml",
         "views/key_account_settlement_menus.xml",
         "data/key_account_reminder_data.xml",
         "views/sale_order_credit_views.xml",
