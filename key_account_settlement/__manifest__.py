@@ -14,5 +14,10 @@
         "security/key_account_settlement_security.xml",
         "security/ir.model.access.csv",
         "views/key_account_settlement_menus.xml",
+        "data/ir_cron_data.xml",
+        "views/account_move_views.xml",
+        "views/key_account_contract_views.xml",
+        "wizards/key_account_period_invoice_views.xml",
+        "report/report_invoice.xml",
     ],
 }

@@ -1,1 +1,3 @@
-
+from . import account_move
+from . import sale_order
+from . import key_account_contract

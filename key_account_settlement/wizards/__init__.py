@@ -1,1 +1,2 @@
-
+from . import key_account_period_invoice
+from . import sale_make_invoice_advance
