@@ -125,6 +125,8 @@ class KeyAccountContract(models.Model):
 
     def _key_account_invoice_locked_period(self, date_start, date_end):
         """Invoice the period of the (locked) contracts of ``self``."""
+        if not self:
+            return self.env["account.move"]
         orders = self.env["sale.order"].search(
             [
                 ("key_account_contract_id", "in", self.ids),
@@ -148,14 +150,23 @@ class KeyAccountContract(models.Model):
                     "key_account_period_end": date_end,
                 }
             )
-        # Written on every run: a transaction that read the contracts before
-        # this one committed cannot lock them afterwards (serialization
-        # failure under REPEATABLE READ) and so never invoices from a stale
+        # Written on every run, in SQL (the ORM skips a write that changes
+        # nothing): a transaction that read the contracts before this one
+        # committed cannot lock them afterwards (serialization failure under
+        # REPEATABLE READ), so it never invoices from a stale
         # ``qty_invoiced``.
-        for contract in self.sudo():
-            contract.period_invoiced_until = max(
-                contract.period_invoiced_until or date_end, date_end
+        self.env.cr.execute(
+            SQL(
+                "UPDATE key_account_contract SET period_invoiced_until = "
+                "GREATEST(period_invoiced_until, %s), write_date = %s, "
+                "write_uid = %s WHERE id IN %s",
+                date_end,
+                self.env.cr.now(),
+                self.env.uid,
+                tuple(self.ids),
             )
+        )
+        self.invalidate_recordset(["period_invoiced_until", "write_date", "write_uid"])
         return invoices
 
     def _cron_key_account_period_invoicing(self, date=None):

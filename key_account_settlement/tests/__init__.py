@@ -1,1 +1,2 @@
 from . import test_invoicing
+from . import test_invoicing_scaling
