@@ -23,17 +23,14 @@ class TestInvoicing(KeyAccountInvoicingCommon):
             cls.customer, date_start=cls.today - relativedelta(months=3)
         )
 
-    def _invoice_per_delivery(self, orders, consolidated_billing=True):
-        wizard = (
-            self.env["sale.advance.payment.inv"]
-            .with_context(active_model="sale.order", active_ids=orders.ids)
-            .create(
-                {
-                    "advance_payment_method": "delivered",
-                    "consolidated_billing": consolidated_billing,
-                }
+    def _invoice_per_delivery(self, orders):
+        """Create Invoice (delivered quantities) on ``orders``, as the
+        wizard's form proposes it."""
+        wizard = Form(
+            self.env["sale.advance.payment.inv"].with_context(
+                active_model="sale.order", active_ids=orders.ids
             )
-        )
+        ).save()
         wizard.create_invoices()
         return orders.invoice_ids
 
@@ -44,16 +41,23 @@ class TestInvoicing(KeyAccountInvoicingCommon):
         order = self._confirmed_order(5)
         self.assertEqual(order.key_account_contract_id, self.contract)
         self.assertEqual(len(order.picking_ids), 5)
-        self._deliver(order.picking_ids[:3])
+        self._deliver(order.picking_ids.sorted("id")[:3])
         invoice = self._invoice_per_delivery(order)
         self.assertEqual(len(invoice), 1)
         self.assertEqual(len(invoice.invoice_line_ids), 1, "one line, not 3 recipients")
         self.assertEqual(invoice.invoice_line_ids.quantity, 3)
         self.assertEqual(invoice.key_account_contract_id, self.contract)
-        self._deliver(order.picking_ids[3:])
+        self._deliver(order.picking_ids.sorted("id")[3:])
         second = self._invoice_per_delivery(order) - invoice
         self.assertEqual(second.invoice_line_ids.quantity, 2)
         self.assertEqual(order.order_line.qty_invoiced, 5)
+
+    def test_per_delivery_invoices_order_by_order(self):
+        orders = self._confirmed_order(1) | self._confirmed_order(1)
+        self._deliver(orders.picking_ids)
+        invoices = self._invoice_per_delivery(orders)
+        self.assertEqual(len(invoices), 2, "one invoice per order")
+        self.assertEqual(invoices.key_account_contract_id, self.contract)
 
     def test_orders_of_different_contracts_never_share_an_invoice(self):
         with_contract = self._confirmed_order(1)
@@ -61,6 +65,8 @@ class TestInvoicing(KeyAccountInvoicingCommon):
         without.key_account_contract_id = False
         without.action_confirm()
         self._deliver((with_contract | without).picking_ids)
+        # consolidated billing asked for (the form's default for orders not
+        # all under a contract): still one invoice per contract
         invoices = self._invoice_per_delivery(with_contract | without)
         self.assertEqual(len(invoices), 2)
         self.assertEqual(
@@ -83,10 +89,10 @@ class TestInvoicing(KeyAccountInvoicingCommon):
         self.contract.sudo().invoice_policy = "period"
         first = self._confirmed_order(3)
         second = self._confirmed_order(2)
-        self._deliver_on(first.picking_ids[:2], self.last_month_end)
-        self._deliver_on(second.picking_ids[:1], self.last_month_start)
+        self._deliver_on(first.picking_ids.sorted("id")[:2], self.last_month_end)
+        self._deliver_on(second.picking_ids.sorted("id")[:1], self.last_month_start)
         # delivered after the period: waits for the next one
-        self._deliver_on(first.picking_ids[2:], self.month_start)
+        self._deliver_on(first.picking_ids.sorted("id")[2:], self.month_start)
 
         invoice = self._period_invoices(
             self.contract, self.last_month_start, self.last_month_end
@@ -109,7 +115,7 @@ class TestInvoicing(KeyAccountInvoicingCommon):
             )
         )
         # next period: only the delivery done after the first period
-        self._deliver_on(second.picking_ids[1:], self.month_start)
+        self._deliver_on(second.picking_ids.sorted("id")[1:], self.month_start)
         next_invoice = self._period_invoices(
             self.contract, self.month_start, self.today
         )
@@ -125,8 +131,8 @@ class TestInvoicing(KeyAccountInvoicingCommon):
     def test_period_invoice_subtracts_returns_and_ignores_undelivered(self):
         self.contract.sudo().invoice_policy = "period"
         order = self._confirmed_order(3)
-        self._deliver_on(order.picking_ids[:2], self.last_month_end)
-        picking = order.picking_ids[0]
+        self._deliver_on(order.picking_ids.sorted("id")[:2], self.last_month_end)
+        picking = order.picking_ids.sorted("id")[0]
         wizard = Form(
             self.env["stock.return.picking"].with_context(
                 active_id=picking.id, active_model="stock.picking"

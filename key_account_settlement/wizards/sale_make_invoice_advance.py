@@ -1,6 +1,6 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 from ..models.sale_order import PERIOD_QUANTITIES
@@ -8,6 +8,26 @@ from ..models.sale_order import PERIOD_QUANTITIES
 
 class SaleAdvancePaymentInv(models.TransientModel):
     _inherit = "sale.advance.payment.inv"
+
+    @api.model
+    def default_get(self, fields_list):
+        """Orders of contracts invoiced per delivery are invoiced order by
+        order by default (one invoice per order, the contract's policy);
+        the user may still tick "Consolidated Billing"."""
+        values = super().default_get(fields_list)
+        context = self.env.context
+        if (
+            "consolidated_billing" in fields_list
+            and context.get("active_model") == "sale.order"
+            and context.get("active_ids")
+        ):
+            orders = self.env["sale.order"].browse(context["active_ids"])
+            contracts = orders.key_account_contract_id
+            if all(orders.mapped("key_account_contract_id")) and set(
+                contracts.mapped("invoice_policy")
+            ) == {"delivery"}:
+                values["consolidated_billing"] = False
+        return values
 
     def _create_invoices(self, sale_orders):
         """The "Create Invoice" of orders (regular invoices and down
