@@ -141,9 +141,16 @@ class KeyAccountContract(models.Model):
             orders = orders.filtered(
                 lambda order: any(line.id in quantities for line in order.order_line)
             )
-            invoices = orders.with_context(
-                **{PERIOD_QUANTITIES: quantities, "raise_if_nothing_to_invoice": False}
-            )._create_invoices(grouped=False, final=False)
+            invoices = (
+                orders.with_context(
+                    **{
+                        PERIOD_QUANTITIES: quantities,
+                        "raise_if_nothing_to_invoice": False,
+                    }
+                )
+                ._create_invoices(grouped=False, final=False)
+                .with_env(self.env)
+            )
             invoices.write(
                 {
                     "key_account_period_start": date_start,

@@ -261,3 +261,21 @@ class TestInvoicing(KeyAccountInvoicingCommon):
         self.assertEqual(invoice.key_account_invoice_title, self.customer.name)
         self.assertIn("深南大道 1 号", invoice.key_account_invoice_address)
         self.assertEqual(invoice.key_account_invoice_vat, self.customer.vat)
+
+    def test_invoice_of_an_ordinary_customer_has_no_buyer_data(self):
+        partner = self.env["res.partner"].create({"name": "Walk-in Customer"})
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Gift", "quantity": 1, "price_unit": 10})
+                ],
+            }
+        )
+        self.assertFalse(invoice.key_account_invoice_title)
+        self.assertFalse(invoice.key_account_invoice_type)
+        # choosing the key account on the draft fills them in
+        invoice.partner_id = self.customer
+        self.assertEqual(invoice.key_account_invoice_title, self.customer.name)
+        self.assertEqual(invoice.key_account_invoice_vat, self.customer.vat)
