@@ -20,4 +20,5 @@
         "wizards/key_account_period_invoice_views.xml",
         "report/report_invoice.xml",
     ],
+    "demo": ["demo/key_account_period_invoice_demo.xml"],
 }

@@ -276,17 +276,24 @@ def test_scheduled_action_skips_a_contract_being_invoiced(registry, fixture_ids)
         )
         with registry.cursor() as cr:
             cr.execute("SET LOCAL lock_timeout = '20s'")
-            invoices = _env(cr)[
-                "key.account.contract"
-            ]._cron_key_account_period_invoicing()
-            assert contract_id not in invoices.key_account_contract_id.ids
+            invoices = (
+                _env(cr)["key.account.contract"]
+                .browse(contract_id)
+                ._cron_key_account_period_invoicing()
+            )
+            assert not invoices, "the locked contract is left to its holder"
             cr.rollback()
     finally:
         holder.rollback()
         holder.close()
     with registry.cursor() as cr:
-        invoices = _env(cr)["key.account.contract"]._cron_key_account_period_invoicing()
+        invoices = (
+            _env(cr)["key.account.contract"]
+            .browse(contract_id)
+            ._cron_key_account_period_invoicing()
+        )
         mine = invoices.filtered(lambda m: m.key_account_contract_id.id == contract_id)
+        assert mine == invoices
         assert mine.invoice_line_ids.quantity == 2
         assert mine.key_account_period_end == _period()[1]
         cr.commit()

@@ -65,6 +65,8 @@ class KeyAccountContract(models.Model):
         Returns the invoices created.
         """
         self._key_account_check_invoicing_rights()
+        date_start = fields.Date.to_date(date_start)
+        date_end = fields.Date.to_date(date_end)
         if date_start > date_end:
             raise UserError(
                 self.env._(
@@ -178,18 +180,19 @@ class KeyAccountContract(models.Model):
 
     def _cron_key_account_period_invoicing(self, date=None):
         """Scheduled action (monthly): the consolidated invoices of the
-        previous calendar month for every contract invoiced per period.
-        Contracts another transaction is invoicing are left to it."""
+        previous calendar month for every contract invoiced per period (or
+        for those of ``self`` when given). Contracts another transaction is
+        invoicing are left to it."""
         today = date or fields.Date.context_today(self)
         date_end = today + relativedelta(day=1, days=-1)
         date_start = date_end + relativedelta(day=1)
-        contracts = self.search(
-            [
-                ("invoice_policy", "=", "period"),
-                ("state", "in", INVOICEABLE_STATES),
-                ("date_start", "<=", date_end),
-            ]
-        )
+        domain = [
+            ("invoice_policy", "=", "period"),
+            ("state", "in", INVOICEABLE_STATES),
+            ("date_start", "<=", date_end),
+        ]
+        # the scheduled action runs on every contract, a caller may name some
+        contracts = self.filtered_domain(domain) if self else self.search(domain)
         locked = contracts._key_account_lock_for_invoicing(skip_locked=True)
         if contracts - locked:
             _logger.info(
