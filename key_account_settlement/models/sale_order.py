@@ -25,12 +25,14 @@ class SaleOrder(models.Model):
             return lines
         # consolidated invoicing: only the lines with a quantity delivered in
         # the period (no down payments: they are deducted by hand if ever)
-        products = lines.filtered(
-            lambda line: not line.display_type and quantities.get(line.id)
-        )
-        if not products:
+        product_ids = {
+            line.id
+            for line in lines
+            if not line.display_type and quantities.get(line.id)
+        }
+        if not product_ids:
             return lines.browse()
-        return lines.filtered(lambda line: line.display_type or line in products)
+        return lines.filtered(lambda line: line.display_type or line.id in product_ids)
 
     def _key_account_period_orders(self):
         """Orders of ``self`` invoiced per period by their contract."""

@@ -230,6 +230,7 @@ class TestInvoicing(KeyAccountInvoicingCommon):
         self.assertIn(customer.name, html)
         self.assertIn(customer.vat, html)
         self.assertIn(customer.bank_ids.acc_number, html)
+        self.assertIn("VAT Special Invoice", html, "the type issued, not the new one")
 
         credit_note = invoice._reverse_moves()
         self.assertEqual(credit_note.key_account_invoice_title, customer.name)
