@@ -18,6 +18,13 @@ class SaleOrder(models.Model):
         never share an invoice."""
         return super()._get_invoice_grouping_keys() + ["key_account_contract_id"]
 
+    def _prepare_invoice(self):
+        vals = super()._prepare_invoice()
+        # a grouping key (below): every invoice's values carry it, so that
+        # core can sort them (False sorts with ids, None would not)
+        vals.setdefault("key_account_contract_id", False)
+        return vals
+
     def _get_invoiceable_lines(self, final=False):
         lines = super()._get_invoiceable_lines(final)
         quantities = self.env.context.get(PERIOD_QUANTITIES)

@@ -67,7 +67,14 @@ class TestInvoicing(KeyAccountInvoicingCommon):
         self._deliver((with_contract | without).picking_ids)
         # consolidated billing asked for (the form's default for orders not
         # all under a contract): still one invoice per contract
-        invoices = self._invoice_per_delivery(with_contract | without)
+        wizard = Form(
+            self.env["sale.advance.payment.inv"].with_context(
+                active_model="sale.order", active_ids=(with_contract | without).ids
+            )
+        )
+        self.assertTrue(wizard.consolidated_billing)
+        wizard.save().create_invoices()
+        invoices = (with_contract | without).invoice_ids
         self.assertEqual(len(invoices), 2)
         self.assertEqual(
             with_contract.invoice_ids.key_account_contract_id, self.contract

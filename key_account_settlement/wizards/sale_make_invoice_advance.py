@@ -22,10 +22,10 @@ class SaleAdvancePaymentInv(models.TransientModel):
             and context.get("active_ids")
         ):
             orders = self.env["sale.order"].browse(context["active_ids"])
-            contracts = orders.key_account_contract_id
-            if all(orders.mapped("key_account_contract_id")) and set(
-                contracts.mapped("invoice_policy")
-            ) == {"delivery"}:
+            if all(
+                order.key_account_contract_id.invoice_policy == "delivery"
+                for order in orders
+            ):
                 values["consolidated_billing"] = False
         return values
 
