@@ -22,5 +22,11 @@
         "views/key_account_contract_credit_views.xml",
         "views/key_account_aging_report_views.xml",
         "views/res_config_settings_reminder_views.xml",
+        "data/ir_cron_data.xml",
+        "views/account_move_views.xml",
+        "views/key_account_contract_views.xml",
+        "wizards/key_account_period_invoice_views.xml",
+        "report/report_invoice.xml",
     ],
+    "demo": ["demo/key_account_period_invoice_demo.xml"],
 }

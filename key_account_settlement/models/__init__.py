@@ -5,3 +5,6 @@ from . import res_partner_reminder
 from . import res_config_settings_reminder
 from . import key_account_statement
 from . import key_account_statement_line
+from . import account_move
+from . import sale_order
+from . import key_account_contract

@@ -5,3 +5,5 @@ from . import test_credit_execution
 from . import test_statement
 from . import test_statement_report
 from . import test_statement_scaling
+from . import test_invoicing
+from . import test_invoicing_scaling

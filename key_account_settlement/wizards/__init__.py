@@ -1,3 +1,5 @@
 from . import key_account_credit_release_wizard
 from . import key_account_statement_generate
 from . import key_account_statement_dispute
+from . import key_account_period_invoice
+from . import sale_make_invoice_advance
