@@ -13,6 +13,9 @@
     "data": [
         "security/key_account_settlement_security.xml",
         "security/ir.model.access.csv",
+        "data/key_account_rebate_data.xml",
+        "views/key_account_rebate_settlement_views.xml",
+        "wizards/key_account_rebate_compute_views.xml",
         "views/key_account_settlement_menus.xml",
     ],
 }

@@ -1,1 +1,2 @@
-
+from . import test_rebate_settlement
+from . import test_rebate_scaling

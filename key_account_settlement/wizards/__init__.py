@@ -1,1 +1,1 @@
-
+from . import key_account_rebate_compute
