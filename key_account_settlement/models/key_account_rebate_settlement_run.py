@@ -19,9 +19,11 @@ import logging
 from collections import defaultdict
 from datetime import date, timedelta
 
+import psycopg2
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -168,7 +170,7 @@ class KeyAccountRebateSettlement(models.Model):
     # The run
     # ------------------------------------------------------------------
     @api.model
-    def _get_rebate_contracts(self, until, companies=None):
+    def _get_rebate_contracts(self, until, companies=None, contracts=None):
         domain = [
             ("state", "in", ("active", "expired", "terminated")),
             ("rebate_tier_ids", "!=", False),
@@ -176,6 +178,8 @@ class KeyAccountRebateSettlement(models.Model):
         ]
         if companies is not None:
             domain.append(("company_id", "in", companies.ids))
+        if contracts is not None:
+            domain.append(("id", "in", contracts.ids))
         return self.env["key.account.contract"].sudo().search(domain)
 
     @api.model
@@ -192,12 +196,7 @@ class KeyAccountRebateSettlement(models.Model):
         Settlement = self.sudo().with_context(
             tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
         )
-        if contracts is None:
-            contracts = self._get_rebate_contracts(until, companies)
-        else:
-            contracts = self._get_rebate_contracts(until, companies).filtered(
-                lambda c: c in contracts
-            )
+        contracts = self._get_rebate_contracts(until, companies, contracts)
         if not contracts:
             return Settlement.browse()
         contracts.fetch(
@@ -236,31 +235,7 @@ class KeyAccountRebateSettlement(models.Model):
         windows = set()
         for contract in contracts:
             mine = existing_of.get(contract, Settlement.browse())
-            by_period = {(s.date_from, s.date_to): s for s in mine}
-            # cumulative: the last settled period of each year; periods before
-            # it are frozen (its deduction counted on them)
-            settled_until = defaultdict(lambda: date.min)
-            for settlement in mine:
-                if settlement.state in SETTLED_STATES:
-                    year = settlement.date_to.year
-                    settled_until[year] = max(settled_until[year], settlement.date_to)
-            targets = []
-            for date_from, date_to, key in self._rebate_periods(contract, until):
-                settlement = by_period.get((date_from, date_to))
-                frozen = (
-                    contract.rebate_mode == "cumulative"
-                    and date_to < settled_until[date_to.year]
-                )
-                if settlement:
-                    if settlement.state == "computed" and not frozen:
-                        targets.append((date_from, date_to, key, settlement))
-                    continue
-                if frozen or any(
-                    s.date_from <= date_to and s.date_to >= date_from for s in mine
-                ):
-                    # settled by another (overlapping) settlement
-                    continue
-                targets.append((date_from, date_to, key, Settlement.browse()))
+            targets = self._plan_rebate_periods(contract, mine, until)
             if not targets:
                 continue
             plans[contract] = targets
@@ -284,109 +259,47 @@ class KeyAccountRebateSettlement(models.Model):
             return Settlement.browse()
         amounts = self._invoiced_amounts(windows)
 
-        # Adjustments already booked for settled periods, on live settlements
-        # other than the ones recomputed now.
         targets_existing = Settlement.browse(
             s.id for targets in plans.values() for *_rest, s in targets if s
         )
-        booked_amount = defaultdict(float)
-        booked_base = defaultdict(float)
-        for adjustment in (
-            self.env["key.account.rebate.settlement.adjustment"]
-            .sudo()
-            .search(
-                [
-                    ("source_settlement_id", "in", existing.ids),
-                    ("settlement_id.state", "!=", "cancelled"),
-                    ("settlement_id", "not in", targets_existing.ids),
-                ]
-            )
-        ):
-            booked_amount[adjustment.source_settlement_id] += adjustment.amount
-            booked_base[adjustment.source_settlement_id] += adjustment.base_difference
-        old_auto = defaultdict(list)
-        for adjustment in targets_existing.adjustment_ids.filtered(
-            "source_settlement_id"
-        ):
-            old_auto[adjustment.settlement_id].append(adjustment.id)
+        booked, old_auto = self._booked_adjustments(existing, targets_existing)
 
         # 2. Compute, per contract in date order.
         now = fields.Datetime.now()
         to_create = []
         to_write = []
         for contract, targets in plans.items():
-            tiers = tiers_of.get(contract, all_tiers.browse())
-            mine = existing_of.get(contract, Settlement.browse())
-            target_ids = {s.id for *_rest, s in targets if s}
-            # rebate due of the live settlements, by year, for the deduction
-            entries = [
-                (s.date_from, s.amount_due, s) for s in mine if s.id not in target_ids
-            ]
-            pending = sorted(targets, key=lambda t: t[0])
-            done_due = []  # (date_to, due) of the targets computed so far
-            for date_from, date_to, key, settlement in pending:
-                mode = contract.rebate_mode
-                base = amounts[(contract.id, date_from, date_to)]
-                tier_base = amounts[
-                    self._tier_window(contract, mode, date_from, date_to)
-                ]
-                tier, rate, rebate = self._rebate_on(contract, tiers, tier_base)
-                previous = 0.0
-                if mode == "cumulative":
-                    start = self._cumulative_start(contract, date_to)
-                    previous = sum(
-                        due
-                        for other_from, due, _s in entries
-                        if start <= other_from < date_from
-                    ) + sum(due for other_to, due in done_due if other_to >= start)
-                due = contract.currency_id.round(rebate - previous)
-                adjustments = self._late_adjustments(
-                    contract,
-                    tiers,
-                    mine,
-                    date_from,
-                    amounts,
-                    booked_amount,
-                    booked_base,
-                    pending,
-                )
-                done_due.append((date_to, due))
-                vals = {
-                    "rebate_mode": mode,
-                    "date_computed": now,
-                    "amount_base": contract.currency_id.round(base),
-                    "amount_tier_base": contract.currency_id.round(tier_base),
-                    "tier_id": tier.id,
-                    "rate": rate,
-                    "amount_rebate": rebate,
-                    "amount_previous": previous,
-                    "amount_due": due,
-                    "adjustment_ids": [
-                        fields.Command.delete(adjustment_id)
-                        for adjustment_id in old_auto.get(settlement, [])
-                    ]
-                    + [fields.Command.create(adj) for adj in adjustments],
-                }
+            for settlement, vals in self._rebate_values(
+                contract,
+                tiers_of.get(contract, all_tiers.browse()),
+                existing_of.get(contract, Settlement.browse()),
+                targets,
+                amounts,
+                booked,
+                old_auto,
+            ):
+                vals["date_computed"] = now
                 if settlement:
                     to_write.append((settlement, vals))
                 else:
-                    vals.update(
-                        {
-                            "contract_id": contract.id,
-                            "company_id": contract.company_id.id,
-                            "currency_id": contract.currency_id.id,
-                            "date_from": date_from,
-                            "date_to": date_to,
-                            "period_key": key,
-                        }
-                    )
                     to_create.append(vals)
         result = Settlement.browse()
         for settlement, vals in to_write:
             settlement.write(vals)
             result |= settlement
         if to_create:
-            result |= Settlement.create(to_create)
+            try:
+                with self.env.cr.savepoint():
+                    result |= Settlement.create(to_create)
+                    Settlement.flush_model()
+            except psycopg2.errors.ExclusionViolation:
+                raise UserError(
+                    self.env._(
+                        "Another rebate computation settled some of these periods "
+                        "at the same time. Run Compute Rebates again: it keeps the "
+                        "settlements already made."
+                    )
+                ) from None
         _logger.info(
             "Rebate run until %s: %s settlements created, %s recomputed",
             until,
@@ -395,16 +308,119 @@ class KeyAccountRebateSettlement(models.Model):
         )
         return result
 
+    def _plan_rebate_periods(self, contract, mine, until):
+        """[(date_from, date_to, key, settlement)] of the periods of
+        ``contract`` to settle now: new periods (empty settlement) and
+        computed settlements to recompute. ``mine``: its live settlements."""
+        by_period = {(s.date_from, s.date_to): s for s in mine}
+        # cumulative: the last settled period of each year; periods before
+        # it are frozen (its deduction counted on them)
+        settled_until = defaultdict(lambda: date.min)
+        for settlement in mine:
+            if settlement.state in SETTLED_STATES:
+                year = settlement.date_to.year
+                settled_until[year] = max(settled_until[year], settlement.date_to)
+        targets = []
+        for date_from, date_to, key in self._rebate_periods(contract, until):
+            settlement = by_period.get((date_from, date_to))
+            frozen = (
+                contract.rebate_mode == "cumulative"
+                and date_to < settled_until[date_to.year]
+            )
+            if settlement:
+                if settlement.state == "computed" and not frozen:
+                    targets.append((date_from, date_to, key, settlement))
+                continue
+            if frozen or any(
+                s.date_from <= date_to and s.date_to >= date_from for s in mine
+            ):
+                # settled by another (overlapping) settlement
+                continue
+            targets.append((date_from, date_to, key, self.browse()))
+        return targets
+
+    def _booked_adjustments(self, existing, recomputed):
+        """({source settlement: [amount, base difference]} of the late-change
+        adjustments already booked on live settlements other than
+        ``recomputed``, {recomputed settlement: [its automatic adjustment
+        ids]})."""
+        booked = defaultdict(lambda: [0.0, 0.0])
+        for adjustment in (
+            self.env["key.account.rebate.settlement.adjustment"]
+            .sudo()
+            .search(
+                [
+                    ("source_settlement_id", "in", existing.ids),
+                    ("settlement_id.state", "!=", "cancelled"),
+                    ("settlement_id", "not in", recomputed.ids),
+                ]
+            )
+        ):
+            booked[adjustment.source_settlement_id][0] += adjustment.amount
+            booked[adjustment.source_settlement_id][1] += adjustment.base_difference
+        old_auto = defaultdict(list)
+        for adjustment in recomputed.adjustment_ids.filtered("source_settlement_id"):
+            old_auto[adjustment.settlement_id].append(adjustment.id)
+        return booked, old_auto
+
+    def _rebate_values(self, contract, tiers, mine, targets, amounts, booked, old_auto):
+        """Yield (settlement or empty, values) for the ``targets`` of
+        ``contract``, in date order."""
+        currency = contract.currency_id
+        target_ids = {s.id for *_rest, s in targets if s}
+        # rebate due of the other live settlements, for the deduction
+        entries = [(s.date_from, s.amount_due) for s in mine if s.id not in target_ids]
+        pending = sorted(targets, key=lambda t: t[0])
+        done_due = []  # (date_to, due) of the targets computed so far
+        mode = contract.rebate_mode
+        for date_from, date_to, key, settlement in pending:
+            tier_base = amounts[self._tier_window(contract, mode, date_from, date_to)]
+            tier, rate, rebate = self._rebate_on(contract, tiers, tier_base)
+            previous = 0.0
+            if mode == "cumulative":
+                start = self._cumulative_start(contract, date_to)
+                previous = sum(
+                    due
+                    for other_from, due in entries
+                    if start <= other_from < date_from
+                ) + sum(due for other_to, due in done_due if other_to >= start)
+            due = currency.round(rebate - previous)
+            done_due.append((date_to, due))
+            adjustments = self._late_adjustments(
+                contract, tiers, mine, date_from, amounts, booked, pending
+            )
+            vals = {
+                "rebate_mode": mode,
+                "amount_base": currency.round(
+                    amounts[(contract.id, date_from, date_to)]
+                ),
+                "amount_tier_base": currency.round(tier_base),
+                "tier_id": tier.id,
+                "rate": rate,
+                "amount_rebate": rebate,
+                "amount_previous": previous,
+                "amount_due": due,
+                "adjustment_ids": [
+                    fields.Command.delete(adjustment_id)
+                    for adjustment_id in old_auto.get(settlement, [])
+                ]
+                + [fields.Command.create(adj) for adj in adjustments],
+            }
+            if not settlement:
+                vals.update(
+                    {
+                        "contract_id": contract.id,
+                        "company_id": contract.company_id.id,
+                        "currency_id": currency.id,
+                        "date_from": date_from,
+                        "date_to": date_to,
+                        "period_key": key,
+                    }
+                )
+            yield settlement, vals
+
     def _late_adjustments(
-        self,
-        contract,
-        tiers,
-        mine,
-        date_from,
-        amounts,
-        booked_amount,
-        booked_base,
-        pending,
+        self, contract, tiers, mine, date_from, amounts, booked, pending
     ):
         """Adjustment values for the settled periods of ``contract`` before
         ``date_from`` whose rebate, recomputed from today's invoices, differs
@@ -439,14 +455,14 @@ class KeyAccountRebateSettlement(models.Model):
             if source.rebate_mode == "cumulative":
                 rebate_now -= source.amount_previous
             difference = currency.round(
-                rebate_now - source.amount_due - booked_amount[source]
+                rebate_now - source.amount_due - booked[source][0]
             )
             if currency.is_zero(difference):
                 continue
-            base_settled = source.amount_tier_base + booked_base[source]
+            base_settled = source.amount_tier_base + booked[source][1]
             base_difference = currency.round(base_now - base_settled)
-            booked_amount[source] += difference
-            booked_base[source] += base_difference
+            booked[source][0] += difference
+            booked[source][1] += base_difference
             values.append(
                 {
                     "source_settlement_id": source.id,
