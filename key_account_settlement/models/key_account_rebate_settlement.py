@@ -226,15 +226,23 @@ class KeyAccountRebateSettlement(models.Model):
                     "Compute Rebates."
                 )
             )
-        sequence = self.env["ir.sequence"]
+        # one sequence look-up per company, then one number per settlement
+        sequences = {}
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    sequence.with_company(vals.get("company_id")).next_by_code(
-                        "key.account.rebate.settlement"
-                    )
-                    or "/"
+            if vals.get("name", "/") != "/":
+                continue
+            company_id = vals.get("company_id") or self.env.company.id
+            if company_id not in sequences:
+                sequences[company_id] = self.env["ir.sequence"].search(
+                    [
+                        ("code", "=", "key.account.rebate.settlement"),
+                        ("company_id", "in", [company_id, False]),
+                    ],
+                    order="company_id",
+                    limit=1,
                 )
+            sequence = sequences[company_id]
+            vals["name"] = sequence._next() if sequence else "/"
         return super().create(vals_list)
 
     def write(self, vals):
