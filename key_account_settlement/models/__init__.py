@@ -2,3 +2,4 @@ from . import key_account_rebate_settlement
 from . import key_account_rebate_settlement_run
 from . import key_account_rebate_settlement_adjustment
 from . import key_account_rebate_settlement_account_move
+from . import key_account_rebate_settlement_contract

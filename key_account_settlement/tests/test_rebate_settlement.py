@@ -365,6 +365,21 @@ class TestRebateSettlement(RebateCommon):
         self.assertEqual(settlement.contract_id, contract)
         self.assertEqual(settlement.amount_credit, 20.0)
 
+    def test_cron_settles_ended_periods_and_contract_button(self):
+        contract = self._rebate_contract(period="yearly")
+        self._invoices(contract, [(date(2025, 2, 1), 2000.0)])
+        self.Settlement._cron_compute_rebates()
+        settlement = self._settlements(contract)
+        self.assertEqual(settlement.amount_credit, 20.0)
+        self.Settlement._cron_compute_rebates()
+        self.assertEqual(self._settlements(contract), settlement)
+        self.assertEqual(contract.rebate_settlement_count, 1)
+        action = contract.action_view_rebate_settlements()
+        self.assertEqual(self.Settlement.search(action["domain"]), settlement)
+        # the form opens for an accountant (view fields readable by them)
+        form = Form(settlement.with_user(self.accountant))
+        self.assertEqual(form.amount_credit, 20.0)
+
 
 @tagged("post_install", "-at_install")
 class TestRebateSettlementRights(RebateCommon):
