@@ -283,10 +283,9 @@ class KeyAccountRebateSettlement(models.Model):
                     to_write.append((settlement, vals))
                 else:
                     to_create.append(vals)
-        result = Settlement.browse()
         for settlement, vals in to_write:
             settlement.write(vals)
-            result |= settlement
+        result = Settlement.browse([settlement.id for settlement, _vals in to_write])
         if to_create:
             try:
                 with self.env.cr.savepoint():

@@ -365,6 +365,36 @@ class TestRebateSettlement(RebateCommon):
         self.assertEqual(settlement.contract_id, contract)
         self.assertEqual(settlement.amount_credit, 20.0)
 
+    def test_contract_in_another_currency(self):
+        """A contract in another currency than the company's settles in its
+        own currency: invoices in that currency at their own amount, others
+        converted."""
+        foreign = self.env.ref("base.USD")
+        if foreign == self.company.currency_id:
+            foreign = self.env.ref("base.EUR")
+        foreign.active = True
+        self.env["res.currency.rate"].create(
+            {
+                "name": date(2024, 12, 1),
+                "currency_id": foreign.id,
+                "company_id": self.company.id,
+                "rate": 0.5,  # 1 company currency unit = 0.5 foreign
+            }
+        )
+        contract = self._rebate_contract(currency_id=foreign.id)
+        invoice = self._invoices(contract, [(date(2025, 2, 1), 6000.0)], post=False)
+        invoice.currency_id = foreign
+        company_invoice = self._invoices(contract, [(date(2025, 2, 2), 2000.0)])
+        invoice.action_post()
+        self.assertEqual(invoice.amount_untaxed_signed, 12000.0)
+        self.assertEqual(company_invoice.currency_id, self.company.currency_id)
+        self._run(date(2025, 3, 31), contract)
+        q1 = self._settlements(contract)
+        self.assertEqual(q1.currency_id, foreign)
+        # 6,000 foreign + 2,000 company currency at 0.5
+        self.assertEqual(q1.amount_base, 7000.0)
+        self.assertEqual(q1.amount_due, 140.0)
+
     def test_cron_settles_ended_periods_and_contract_button(self):
         contract = self._rebate_contract(period="yearly")
         self._invoices(contract, [(date(2025, 2, 1), 2000.0)])
