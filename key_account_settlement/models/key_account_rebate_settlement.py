@@ -31,7 +31,6 @@ class KeyAccountRebateSettlement(models.Model):
     )
     contract_id = fields.Many2one(
         "key.account.contract",
-        string="Contract",
         required=True,
         readonly=True,
         index=True,

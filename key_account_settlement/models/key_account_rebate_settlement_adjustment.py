@@ -12,7 +12,6 @@ class KeyAccountRebateSettlementAdjustment(models.Model):
 
     settlement_id = fields.Many2one(
         "key.account.rebate.settlement",
-        string="Settlement",
         required=True,
         ondelete="cascade",
         index=True,

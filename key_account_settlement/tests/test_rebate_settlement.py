@@ -324,6 +324,9 @@ class TestRebateSettlement(RebateCommon):
         q1.with_user(self.ka_manager).action_approve()
         self.assertEqual(q1.state, "approved")
         note = q1.credit_move_id
+        # the approver and finance open the settlement with its credit note
+        for user in (self.ka_manager, self.accountant):
+            self.assertEqual(Form(q1.with_user(user)).credit_move_id, note)
         self.assertEqual(note.move_type, "out_refund")
         self.assertEqual(note.state, "draft")
         self.assertEqual(note.partner_id, self.customer)
