@@ -349,6 +349,24 @@ class TestRebateSettlement(RebateCommon):
         with self.assertRaisesMessage(UserError, q1.name):
             q1.action_cancel()
 
+    def test_cancel_approved_cancels_draft_credit_note_and_frees_period(self):
+        contract = self._rebate_contract()
+        self._invoices(contract, [(date(2025, 2, 1), 6000.0)])
+        self._run(date(2025, 3, 31), contract)
+        q1 = self._settlements(contract)
+        q1.action_approve()
+        note = q1.credit_move_id
+        with self.assertRaisesMessage(UserError, q1.name):
+            q1.action_approve()
+        with self.assertRaises(AccessError):
+            q1.with_user(self.accountant).action_cancel()
+        q1.with_user(self.ka_manager).action_cancel()
+        self.assertEqual((q1.state, note.state), ("cancelled", "cancel"))
+        self._run(date(2025, 3, 31), contract)
+        new_q1 = self._settlements(contract)
+        self.assertEqual((new_q1.state, new_q1.amount_credit), ("computed", 120.0))
+        self.assertNotEqual(new_q1, q1)
+
     def test_approve_nothing_to_credit(self):
         contract = self._rebate_contract()
         self._run(date(2025, 3, 31), contract)
