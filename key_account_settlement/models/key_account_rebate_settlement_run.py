@@ -371,7 +371,7 @@ class KeyAccountRebateSettlement(models.Model):
         entries = [(s.date_from, s.amount_due) for s in mine if s.id not in target_ids]
         pending = sorted(targets, key=lambda t: t[0])
         done_due = []  # (date_to, due) of the targets computed so far
-        mode = contract.rebate_mode
+        mode = contract.rebate_mode or "per_period"
         for date_from, date_to, key, settlement in pending:
             tier_base = amounts[self._tier_window(contract, mode, date_from, date_to)]
             tier, rate, rebate = self._rebate_on(contract, tiers, tier_base)

@@ -157,6 +157,13 @@ class TestRebateSettlement(RebateCommon):
         self.assertFalse(h1.tier_id)
         self.assertEqual(h1.amount_due, 0.0)
 
+    def test_contract_without_mode_settles_per_period(self):
+        contract = self._rebate_contract(mode=False)
+        self._invoices(contract, [(date(2025, 2, 1), 2000.0)])
+        self._run(date(2025, 3, 31), contract)
+        q1 = self._settlements(contract)
+        self.assertEqual((q1.rebate_mode, q1.amount_due), ("per_period", 20.0))
+
     def test_periods_within_contract_validity(self):
         contract = self._rebate_contract(
             date_start=date(2025, 2, 15), date_end=date(2026, 2, 14), period="yearly"
