@@ -181,8 +181,10 @@ class KeyAccountContract(models.Model):
             ("per_period", "Per Period"),
         ],
         default="per_period",
-        help="Cumulative: the tier is found from the amount invoiced since the "
-        "contract start. Per period: from the amount invoiced in the period.",
+        help="Cumulative: the tier is found from the untaxed amount invoiced "
+        "since the start of the calendar year (or of the contract, if later), "
+        "less what earlier settlements of the year paid. Per period: from the "
+        "untaxed amount invoiced in the period.",
     )
     rebate_tier_ids = fields.One2many(
         "key.account.contract.rebate.tier",

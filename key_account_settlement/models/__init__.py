@@ -8,3 +8,8 @@ from . import key_account_statement_line
 from . import account_move
 from . import sale_order
 from . import key_account_contract
+from . import key_account_rebate_settlement
+from . import key_account_rebate_settlement_run
+from . import key_account_rebate_settlement_adjustment
+from . import key_account_rebate_settlement_account_move
+from . import key_account_rebate_settlement_contract

@@ -3,3 +3,4 @@ from . import key_account_statement_generate
 from . import key_account_statement_dispute
 from . import key_account_period_invoice
 from . import sale_make_invoice_advance
+from . import key_account_rebate_compute
