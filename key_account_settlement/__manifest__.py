@@ -31,5 +31,8 @@
         "wizards/key_account_period_invoice_views.xml",
         "report/report_invoice.xml",
     ],
-    "demo": ["demo/key_account_period_invoice_demo.xml"],
+    "demo": [
+        "demo/key_account_period_invoice_demo.xml",
+        "demo/key_account_settlement_demo.xml",
+    ],
 }

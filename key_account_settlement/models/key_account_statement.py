@@ -616,17 +616,27 @@ class KeyAccountStatement(models.Model):
     def action_send(self):
         """Email the statement (PDF attached) to the customer's finance
         contact with the statement template, then mark it sent."""
+        return self._send(email=True)
+
+    def _send(self, email=True):
+        """Mark draft statements sent, after emailing them with the statement
+        template when ``email`` (else the sending is only logged: statements
+        handed over another way, demo data). Private: clients send through
+        ``action_send``, which always emails."""
         self._check_finance_user(self.env._("Sending"))
         self._check_state(("draft",), self.env._("Sending"))
-        template = self.env.ref(
-            "key_account_settlement.key_account_statement_mail_template"
-        )
-        for statement in self:
-            statement.message_post_with_source(
-                template,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
+        if email:
+            template = self.env.ref(
+                "key_account_settlement.key_account_statement_mail_template"
             )
+            for statement in self:
+                statement.message_post_with_source(
+                    template,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                )
+        else:
+            self._log(Markup("<p>%s</p>") % self.env._("Marked as sent without email."))
         self.sudo().write(
             {"state": "sent", "sent_date": fields.Datetime.now(), "answer_date": False}
         )

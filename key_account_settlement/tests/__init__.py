@@ -9,3 +9,4 @@ from . import test_invoicing
 from . import test_invoicing_scaling
 from . import test_rebate_settlement
 from . import test_rebate_scaling
+from . import test_settlement_demo
