@@ -13,15 +13,8 @@ import time
 
 import pytest
 
-import odoo
 from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import UserError
-from odoo.modules.registry import Registry
-
-
-@pytest.fixture
-def registry():
-    return Registry(odoo.tools.config["db_name"])
 
 
 @pytest.fixture
@@ -92,28 +85,16 @@ def order_id(registry):
         env["res.partner"].browse(ids[3] + [ids[1]]).unlink()
 
 
-def _confirm(registry, order_id, outcome):
-    """Confirm the order in a transaction of its own; record what happened."""
-    with registry.cursor() as cr:
-        cr.execute("SET LOCAL lock_timeout = '20s'")
-        env = api.Environment(cr, SUPERUSER_ID, {"lang": "en_US"})
-        try:
-            env["sale.order"].browse(order_id).action_confirm()
-        except Exception as error:  # noqa: BLE001 - the test inspects it
-            outcome["error"] = error
-            cr.rollback()
-            return
-        outcome["confirmed"] = True
-
-
-def test_second_concurrent_confirmation_fails_cleanly(registry, order_id):
+def test_second_concurrent_confirmation_fails_cleanly(
+    registry, order_id, confirm_apart
+):
     first = registry.cursor()
     try:
         env = api.Environment(first, SUPERUSER_ID, {})
         env["sale.order"].browse(order_id).action_confirm()
         # The second transaction starts while the first holds the order.
         outcome = {}
-        thread = threading.Thread(target=_confirm, args=(registry, order_id, outcome))
+        thread = threading.Thread(target=confirm_apart, args=(order_id, outcome))
         thread.start()
         time.sleep(1.0)
         first.commit()

@@ -19,8 +19,6 @@ from stdnum.cn import uscc
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import ValidationError
-from odoo.modules.registry import Registry
-from odoo.tools import config
 
 Contract = "key.account.contract"
 
@@ -28,11 +26,6 @@ Contract = "key.account.contract"
 def _uscc():
     body = f"91110105{random.randrange(10**9):09d}"
     return body + uscc.calc_check_digit(body)
-
-
-@pytest.fixture
-def registry():
-    return Registry(config["db_name"])
 
 
 @pytest.fixture

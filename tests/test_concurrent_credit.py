@@ -18,20 +18,13 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from stdnum.cn import uscc
 
-import odoo
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import UserError
-from odoo.modules.registry import Registry
 
 
 def _uscc():
     body = f"91310115{random.randrange(10**8, 10**9):09d}"
     return body + uscc.calc_check_digit(body)
-
-
-@pytest.fixture
-def registry():
-    return Registry(odoo.tools.config["db_name"])
 
 
 @pytest.fixture
@@ -101,21 +94,9 @@ def order_ids(registry):
         cr.execute("DELETE FROM res_partner WHERE id = %s", [ids[2]])
 
 
-def _confirm(registry, order_id, outcome):
-    """Confirm an order in a transaction of its own, as a request would."""
-    with registry.cursor() as cr:
-        cr.execute("SET LOCAL lock_timeout = '20s'")
-        env = api.Environment(cr, SUPERUSER_ID, {"lang": "en_US"})
-        try:
-            env["sale.order"].browse(order_id).action_confirm()
-        except Exception as error:  # noqa: BLE001 - the test inspects it
-            outcome["error"] = error
-            cr.rollback()
-            return
-        outcome["confirmed"] = True
-
-
-def test_concurrent_confirmations_cannot_both_pass_credit(registry, order_ids):
+def test_concurrent_confirmations_cannot_both_pass_credit(
+    registry, order_ids, confirm_apart
+):
     first_id, second_id = order_ids
     first = registry.cursor()
     try:
@@ -123,7 +104,7 @@ def test_concurrent_confirmations_cannot_both_pass_credit(registry, order_ids):
         env["sale.order"].browse(first_id).action_confirm()
         # The second transaction starts while the first one is still open.
         outcome = {}
-        thread = threading.Thread(target=_confirm, args=(registry, second_id, outcome))
+        thread = threading.Thread(target=confirm_apart, args=(second_id, outcome))
         thread.start()
         time.sleep(1.5)
         first.commit()
@@ -140,7 +121,7 @@ def test_concurrent_confirmations_cannot_both_pass_credit(registry, order_ids):
     )
     # ... and the retry, as Odoo would run it, is refused by the credit hold.
     retry = {}
-    _confirm(registry, second_id, retry)
+    confirm_apart(second_id, retry)
     assert not retry.get("confirmed")
     assert isinstance(retry.get("error"), UserError), repr(retry.get("error"))
     assert "credit hold" in str(retry["error"])

@@ -18,17 +18,10 @@ import pytz
 from dateutil.relativedelta import relativedelta
 from stdnum.cn import uscc
 
-import odoo
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import UserError
-from odoo.modules.registry import Registry
 
 CONTEXT = {"tracking_disable": True, "skip_sms": True, "tz": "Asia/Shanghai"}
-
-
-@pytest.fixture
-def registry():
-    return Registry(odoo.tools.config["db_name"])
 
 
 def _env(cr):
