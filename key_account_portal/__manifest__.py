@@ -1,0 +1,28 @@
+# Copyright 2026 Key Account Management Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+{
+    "name": "Key Account Portal",
+    "summary": "Enterprise customers apply, order for thousands of recipients, "
+    "follow and accept every delivery and confirm statements in the Odoo portal",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "license": "LGPL-3",
+    "author": "Key Account Management Authors",
+    "website": "https://github.com/key-account-management/key-account-management",
+    "depends": ["portal", "key_account_order", "key_account_settlement"],
+    "external_dependencies": {"python": ["openpyxl"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/key_account_portal_rules.xml",
+        "data/ir_config_parameter_data.xml",
+        "views/portal_templates.xml",
+    ],
+    "assets": {
+        "web.assets_frontend": [
+            "key_account_portal/static/src/scss/*.scss",
+        ],
+        "web.assets_tests": [
+            "key_account_portal/static/src/js/tours/*.js",
+        ],
+    },
+}

@@ -1,0 +1,149 @@
+# Copyright 2026 Key Account Management Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import os
+
+from odoo import _
+from odoo.exceptions import AccessError, UserError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+
+# Upload limits when the system parameters key_account_portal.upload_max_mb
+# and key_account_portal.photo_max_mb say nothing.
+DEFAULT_UPLOAD_MAX_MB = 10
+DEFAULT_PHOTO_MAX_MB = 5
+
+
+class KeyAccountPortal(CustomerPortal):
+    """Checks shared by every key-account portal route.
+
+    Every route finds its records through ``_ka_customer`` and
+    ``_ka_order_check`` (record rules first, then the commercial entity
+    again) and uses ``sudo()`` only on what they returned.
+    """
+
+    # ------------------------------------------------------------------
+    # Who is asking
+    # ------------------------------------------------------------------
+    def _ka_customer(self, write=False):
+        """The key account (commercial entity) of the logged-in portal user.
+
+        Raise AccessError when the user is no contact of a key account, and
+        with ``write=True`` when the key account is not approved (under
+        review, rejected or suspended accounts read their documents and
+        change nothing).
+        """
+        user = request.env.user
+        if user._is_public():
+            raise AccessError(_("Sign in to use the key-account portal."))
+        access = user.partner_id._key_account_portal_access()
+        if not access:
+            raise AccessError(
+                _(
+                    "Your account is not the contact of a key account: ask your "
+                    "account manager for portal access."
+                )
+            )
+        if write and access != "active":
+            raise AccessError(
+                _(
+                    "The key account %(customer)s is not approved (it is under "
+                    "review, rejected or suspended): you can read its documents "
+                    "but not order, accept or answer. Contact your account "
+                    "manager.",
+                    customer=user.partner_id.commercial_partner_id.name,
+                )
+            )
+        return user.partner_id.commercial_partner_id
+
+    def _ka_order_check(self, order_id, access_token=None, write=False):
+        """The key-account order ``order_id`` (sudo) the user may see.
+
+        Reading checks the record rules (or the order's access token, as
+        core's portal does); ``write=True`` takes no token: the order must be
+        the user's own key account's and the account approved.
+        """
+        if write:
+            customer = self._ka_customer(write=True)
+            order_sudo = self._document_check_access("sale.order", order_id)
+            if order_sudo.partner_id.commercial_partner_id != customer:
+                raise AccessError(_("This order is not one of your company's."))
+        else:
+            order_sudo = self._document_check_access(
+                "sale.order", order_id, access_token
+            )
+        if not order_sudo.partner_id.commercial_partner_id.is_key_account:
+            raise AccessError(_("This order is not a key-account order."))
+        return order_sudo
+
+    # ------------------------------------------------------------------
+    # Uploads
+    # ------------------------------------------------------------------
+    def _ka_max_bytes(self, param, default_mb):
+        value = request.env["ir.config_parameter"].sudo().get_param(param)
+        try:
+            megabytes = float(value) if value else default_mb
+        except ValueError:
+            megabytes = default_mb
+        return int(megabytes * 1024 * 1024)
+
+    def _ka_read_upload(self, upload, extensions, photo=False):
+        """Bytes of the uploaded file ``upload`` (a werkzeug FileStorage),
+        refused unless its name ends with one of ``extensions`` and it is
+        within the size limit. Returns ``(filename, data)``."""
+        if not upload or not getattr(upload, "filename", None):
+            raise UserError(_("Choose a file to upload."))
+        filename = os.path.basename(upload.filename)
+        extension = os.path.splitext(filename)[1].lower()
+        if extension not in extensions:
+            raise UserError(
+                _(
+                    "%(file)s is not a file of an accepted type: upload a "
+                    "%(types)s file.",
+                    file=filename,
+                    types=", ".join(extensions),
+                )
+            )
+        if photo:
+            limit = self._ka_max_bytes(
+                "key_account_portal.photo_max_mb", DEFAULT_PHOTO_MAX_MB
+            )
+        else:
+            limit = self._ka_max_bytes(
+                "key_account_portal.upload_max_mb", DEFAULT_UPLOAD_MAX_MB
+            )
+        data = upload.read(limit + 1)
+        if len(data) > limit:
+            raise UserError(
+                _(
+                    "%(file)s is larger than %(limit)s MB: upload a smaller file.",
+                    file=filename,
+                    limit=round(limit / 1024 / 1024, 1),
+                )
+            )
+        if not data:
+            raise UserError(_("%(file)s is empty.", file=filename))
+        return filename, data
+
+    # ------------------------------------------------------------------
+    # /my/home
+    # ------------------------------------------------------------------
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "key_account_order_count" in counters:
+            partner = request.env.user.partner_id
+            values["key_account_order_count"] = (
+                request.env["sale.order"].search_count(
+                    [
+                        (
+                            "partner_id.commercial_partner_id",
+                            "=",
+                            partner.commercial_partner_id.id,
+                        ),
+                        ("key_account_is_key_account", "=", True),
+                    ]
+                )
+                if partner._key_account_portal_access()
+                else 0
+            )
+        return values
