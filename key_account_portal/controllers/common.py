@@ -56,23 +56,20 @@ class KeyAccountPortal(CustomerPortal):
             )
         return user.partner_id.commercial_partner_id
 
-    def _ka_order_check(self, order_id, access_token=None, write=False):
+    def _ka_order_check(self, order_id, write=False):
         """The key-account order ``order_id`` (sudo) the user may see.
 
-        Reading checks the record rules (or the order's access token, as
-        core's portal does); ``write=True`` takes no token: the order must be
-        the user's own key account's and the account approved.
+        Reading needs the record rules to let the user read the order: it is
+        his company's. An access token is not enough here: the share link of
+        core's ``/my/orders`` page shows one quotation, the key-account pages
+        show recipients' names, phones and addresses, for the company's
+        contacts only. ``write=True`` also needs the account approved.
         """
-        if write:
-            customer = self._ka_customer(write=True)
-            order_sudo = self._document_check_access("sale.order", order_id)
-            if order_sudo.partner_id.commercial_partner_id != customer:
-                raise AccessError(_("This order is not one of your company's."))
-        else:
-            order_sudo = self._document_check_access(
-                "sale.order", order_id, access_token
-            )
-        if not order_sudo.partner_id.commercial_partner_id.is_key_account:
+        customer = self._ka_customer(write=write)
+        order_sudo = self._document_check_access("sale.order", order_id)
+        if order_sudo.partner_id.commercial_partner_id != customer:
+            raise AccessError(_("This order is not one of your company's."))
+        if not customer.is_key_account:
             raise AccessError(_("This order is not a key-account order."))
         return order_sudo
 
