@@ -69,8 +69,6 @@ class KeyAccountPortal(CustomerPortal):
         order_sudo = self._document_check_access("sale.order", order_id)
         if order_sudo.partner_id.commercial_partner_id != customer:
             raise AccessError(_("This order is not one of your company's."))
-        if not customer.is_key_account:
-            raise AccessError(_("This order is not a key-account order."))
         return order_sudo
 
     # ------------------------------------------------------------------
