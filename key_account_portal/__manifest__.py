@@ -17,6 +17,7 @@
         "data/ir_config_parameter_data.xml",
         "views/portal_templates.xml",
     ],
+    "demo": ["demo/key_account_portal_demo.xml"],
     "assets": {
         "web.assets_frontend": [
             "key_account_portal/static/src/scss/*.scss",
