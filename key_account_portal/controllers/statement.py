@@ -142,6 +142,8 @@ class KeyAccountPortalStatement(common.KeyAccountPortal):
                 "statement": statement_sudo,
                 "lines": lines,
                 "pager": pager,
+                "first_page": pager["page"]["num"] == 1,
+                "last_page": pager["page"]["num"] >= pager["page_count"],
                 "can_answer": statement_sudo.state == "sent"
                 and request.env.user.partner_id._key_account_portal_access()
                 == "active",
