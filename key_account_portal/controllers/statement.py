@@ -210,7 +210,8 @@ class KeyAccountPortalStatement(common.KeyAccountPortal):
             with request.env.cr.savepoint():
                 result = answer(statement_sudo)
         except (AccessError, UserError) as error:
-            statement_sudo.invalidate_recordset()
+            # show what the database holds after the rollback
+            request.env.invalidate_all()
             return self._ka_statement_page(
                 statement_sudo, error=error.args[0], reason=reason
             )

@@ -224,6 +224,16 @@ class TestPortalStatement(KeyAccountPortalCommon, KeyAccountStatementCommon):
             self.assertIn("is not possible for statement", response.text)
             self.assertEqual(self._snapshot(self.statement_a), before)
 
+    def test_answer_without_csrf_token_is_refused(self):
+        before = self._snapshot(self.statement_a)
+        self.authenticate("ka_portal_a", "ka_portal_a")
+        with mute_logger("odoo.http"):
+            response = self.url_open(
+                self._url(self.statement_a, "/confirm"), data={"x": "1"}
+            )
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self._snapshot(self.statement_a), before)
+
     def test_dispute_selected_lines(self):
         invoice_line = self.statement_a.line_ids.filtered(
             lambda line: line.move_id == self.invoice_a
