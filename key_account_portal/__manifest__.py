@@ -16,6 +16,7 @@
         "security/key_account_portal_rules.xml",
         "data/ir_config_parameter_data.xml",
         "views/portal_templates.xml",
+        "views/portal_contract_templates.xml",
     ],
     "demo": ["demo/key_account_portal_demo.xml"],
     "assets": {
