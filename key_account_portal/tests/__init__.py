@@ -2,3 +2,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from . import test_portal_common
 from . import test_portal_recipients
+from . import test_portal_recipients_tour
+from . import test_portal_recipients_scale

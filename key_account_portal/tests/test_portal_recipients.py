@@ -90,7 +90,7 @@ class PortalRecipientsCommon(KeyAccountPortalCommon):
         workbook.save(buffer)
         return buffer.getvalue()
 
-    def _upload(self, order, data, filename="recipients.csv", mode=None):
+    def _upload(self, order, data, filename="recipients.csv", mode=None, timeout=12):
         payload = {"csrf_token": Request.csrf_token(self)}
         if mode:
             payload["import_mode"] = mode
@@ -98,6 +98,7 @@ class PortalRecipientsCommon(KeyAccountPortalCommon):
             f"/my/key-account/orders/{order.id}/recipients/upload",
             data=payload,
             files={"recipients_file": (filename, data)},
+            timeout=timeout,
         )
 
     def _allocations(self, order):
