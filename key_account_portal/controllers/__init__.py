@@ -3,3 +3,4 @@
 from . import common
 from . import contract
 from . import statement
+from . import recipients

@@ -2,3 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from . import res_partner
 from . import key_account_contract
+from . import key_account_recipient_import
+from . import key_account_portal_import
+from . import sale_order_recipients

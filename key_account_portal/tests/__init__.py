@@ -3,3 +3,6 @@
 from . import test_portal_common
 from . import test_portal_contract
 from . import test_portal_statement
+from . import test_portal_recipients
+from . import test_portal_recipients_tour
+from . import test_portal_recipients_scale
