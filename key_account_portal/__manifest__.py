@@ -15,7 +15,10 @@
         "security/ir.model.access.csv",
         "security/key_account_portal_rules.xml",
         "data/ir_config_parameter_data.xml",
+        "data/key_account_apply_data.xml",
         "views/portal_templates.xml",
+        "views/portal_apply_templates.xml",
+        "views/res_partner_application_views.xml",
     ],
     "assets": {
         "web.assets_frontend": [
