@@ -8,11 +8,7 @@ from odoo import http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
-from odoo.addons.key_account_portal.models.res_partner_application import (
-    LICENCE_EXTENSIONS,
-    TEXT_FIELDS,
-)
-
+from ..models.res_partner_application import LICENCE_EXTENSIONS, TEXT_FIELDS
 from .common import KeyAccountPortal
 
 _logger = logging.getLogger(__name__)

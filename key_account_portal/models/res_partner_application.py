@@ -259,9 +259,12 @@ class ResPartner(models.Model):
             if text[name] or name in errors:
                 continue
             if name in SELECT_FIELDS:
-                errors[name] = self.env._("Choose the %(field)s.", field=labels[name])
+                errors[name] = self.env._(
+                    "%(field)s is required: choose one from the list.",
+                    field=labels[name],
+                )
             else:
-                errors[name] = self.env._("Enter the %(field)s.", field=labels[name])
+                errors[name] = self.env._("%(field)s is required.", field=labels[name])
         return errors
 
     @api.model
@@ -281,7 +284,7 @@ class ResPartner(models.Model):
                 continue
             if text[name] not in keys:
                 errors[name] = self.env._(
-                    "Choose the %(field)s from the list.", field=labels[name]
+                    "%(field)s: choose a value from the list.", field=labels[name]
                 )
             elif name.endswith("_id"):
                 choices[name] = int(text[name])

@@ -9,6 +9,7 @@ from markupsafe import escape
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.key_account_base.tests.common import make_uscc
 from odoo.addons.mail.tests.common import MockEmail
@@ -256,7 +257,7 @@ class TestPortalApplication(KeyAccountApplicationCommon):
             "state_id",
         ):
             self.assertIn(f"ka_apply_{field}_error", text, field)
-        self.assertIn("Enter the Company name.", text)
+        self.assertIn("Company name is required.", text)
         self.assertIn("11-digit mobile number", text)
         self.assertIn('value="海淀区中关村大街 1 号"', text)
         # an ordinary invoice needs no bank account
@@ -376,6 +377,7 @@ class TestPortalApplication(KeyAccountApplicationCommon):
         customer = self._application(form["credit_code"])
         self.assertEqual(customer.message_ids.attachment_ids.mimetype, "image/png")
 
+    @mute_logger("odoo.http")
     def test_csrf_token_required(self):
         form = self._form()
         with self.assertNothingCreated():
