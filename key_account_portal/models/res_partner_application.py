@@ -214,6 +214,9 @@ class ResPartner(models.Model):
                 "is_company": True,
                 "is_key_account": True,
                 "key_account_source": "self_registered",
+                # the applicant's language (the page's), not the database's
+                # default: the invitation is written in it
+                "lang": self.env.lang,
                 "company_id": company.id,
                 "company_registry": code,
                 "key_account_legal_representative": text["legal_representative"],

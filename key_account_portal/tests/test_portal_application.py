@@ -388,6 +388,34 @@ class TestPortalApplication(KeyAccountApplicationCommon):
         self.assertEqual(response.status_code, 400)
         self.assertFalse(self._application(form["credit_code"]))
 
+    def test_chinese_browser_gets_a_chinese_account(self):
+        """A browser asking for Chinese gets the page in Chinese, and the new
+        customer and its applicant (whose invitation is written in their
+        language) are Chinese-speaking."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env.ref(
+            "key_account_portal.portal_key_account_apply"
+        ).update_field_translations(
+            "arch_db", {"zh_CN": {"Apply for a Key Account": "大客户在线申请"}}
+        )
+        headers = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
+        response = self.url_open("/key-account/apply", headers=headers)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("大客户在线申请", response.text)
+        self.assertNotIn("Apply for a Key Account", response.text)
+        form = self._form(csrf_token=CSRF_RE.search(response.text).group(1))
+        response = self.url_open(
+            "/key-account/apply",
+            data=form,
+            files={"licence": ("执照.pdf", PDF, "application/pdf")},
+            headers=headers,
+        )
+        self.assertIn("/key-account/apply/thanks", response.url)
+        self.env.invalidate_all()
+        customer = self._application(form["credit_code"])
+        self.assertEqual(customer.lang, "zh_CN")
+        self.assertEqual(customer.key_account_applicant_id.lang, "zh_CN")
+
     def test_thanks_page_without_application(self):
         response = self.url_open("/key-account/apply/thanks")
         self.assertEqual(response.status_code, 200)
