@@ -481,7 +481,7 @@ class ResPartner(models.Model):
         if not name:
             return self.env["res.bank"]
         banks = self.env["res.bank"].sudo()
-        return banks.search([("name", "=ilike", name)], limit=1) or banks.create(
+        return banks.search([("name", "=", name)], limit=1) or banks.create(
             {"name": name, "country": self.env.ref("base.cn").id}
         )
 
@@ -508,7 +508,6 @@ class ResPartner(models.Model):
             ):
                 continue
             lang = applicant.lang or customer.lang or self.env.lang
-            translated = customer.with_context(lang=lang).env._
             wizard = (
                 self.env["portal.wizard"]
                 .sudo()
@@ -516,7 +515,7 @@ class ResPartner(models.Model):
                 .create(
                     {
                         "partner_ids": [Command.set(applicant.ids)],
-                        "welcome_message": translated(
+                        "welcome_message": customer.with_context(lang=lang).env._(
                             "Your application for %(company)s has been approved. "
                             "Sign up with the link below to order for your company "
                             "and follow your deliveries in our customer portal.",

@@ -4,12 +4,14 @@ import base64
 import contextlib
 import re
 from ast import literal_eval
+from unittest.mock import patch
 
 from markupsafe import escape
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
+from odoo.tools.translate import code_translations
 
 from odoo.addons.key_account_base.tests.common import make_uscc
 from odoo.addons.mail.tests.common import MockEmail
@@ -494,6 +496,28 @@ class TestPortalApplicationApproval(KeyAccountApplicationCommon):
         self.assertIn("li.na@apply-example.com", self._mails[0]["email_to"][0])
         self.assertTrue(
             customer.message_ids.filtered(lambda m: "was given portal access" in m.body)
+        )
+
+    def test_invitation_in_the_applicants_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        customer = self._submitted_application()
+        customer.key_account_applicant_id.lang = "zh_CN"
+        welcome = (
+            "Your application for %(company)s has been approved. Sign up with the "
+            "link below to order for your company and follow your deliveries in "
+            "our customer portal."
+        )
+        chinese = {welcome: "%(company)s 的大客户申请已审核通过。"}
+        with (
+            patch.dict(
+                code_translations.python_translations,
+                {("key_account_portal", "zh_CN"): chinese},
+            ),
+            self.mock_mail_gateway(mail_unlink_sent=False),
+        ):
+            customer.with_user(self.ka_manager).action_key_account_approve()
+        self.assertIn(
+            f"{customer.name} 的大客户申请已审核通过。", self._new_mails.body_html
         )
 
     def test_approval_of_a_back_office_account_invites_nobody(self):
