@@ -19,6 +19,9 @@
         "views/portal_templates.xml",
         "views/portal_contract_templates.xml",
         "views/portal_recipients_templates.xml",
+        "data/key_account_apply_data.xml",
+        "views/portal_apply_templates.xml",
+        "views/res_partner_application_views.xml",
     ],
     "demo": ["demo/key_account_portal_demo.xml"],
     "assets": {

@@ -4,3 +4,4 @@ from . import common
 from . import contract
 from . import statement
 from . import recipients
+from . import apply

@@ -6,3 +6,5 @@ from . import test_portal_statement
 from . import test_portal_recipients
 from . import test_portal_recipients_tour
 from . import test_portal_recipients_scale
+from . import test_portal_application
+from . import test_portal_application_tour
