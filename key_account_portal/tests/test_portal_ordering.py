@@ -1,12 +1,15 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import re
+import threading
+import time
+from contextlib import closing
 from datetime import timedelta
 from unittest.mock import patch
 
 import psycopg2
 
-from odoo import Command, fields, http
+from odoo import SUPERUSER_ID, Command, api, fields, http, sql_db
 from odoo.exceptions import AccessError
 from odoo.http import Request
 from odoo.tests import (
@@ -364,6 +367,43 @@ class TestPortalOrderCreation(KeyAccountPortalOrderingCommon):
         self.assertEqual(
             queries, [("lock", self.customer_a), ("find", self.customer_a)]
         )
+
+    def test_customer_lock_with_two_real_transactions(self):
+        """Two real REPEATABLE READ transactions taking the customer lock
+        (here on a committed partner): the second waits for the first, then
+        fails with a serialization error, which Odoo retries with a fresh
+        snapshot that sees the first transaction's order."""
+        partner_id = self.env.ref("base.public_partner").id
+        db = sql_db.db_connect(self.cr.dbname)
+        result = {}
+        with closing(db.cursor()) as cr1, closing(db.cursor()) as cr2:
+            for cr in (cr1, cr2):
+                cr.execute("SET lock_timeout = '10s'")
+            cr2.execute("SELECT 1")  # the second transaction's snapshot
+            env1 = api.Environment(cr1, SUPERUSER_ID, {})
+            env1["sale.order"]._key_account_portal_lock_customer(
+                env1["res.partner"].browse(partner_id)
+            )
+
+            def second():
+                env2 = api.Environment(cr2, SUPERUSER_ID, {})
+                try:
+                    env2["sale.order"]._key_account_portal_lock_customer(
+                        env2["res.partner"].browse(partner_id)
+                    )
+                    result["second"] = "passed"
+                except psycopg2.errors.SerializationFailure:
+                    result["second"] = "serialization failure"
+
+            with mute_logger("odoo.sql_db"):
+                thread = threading.Thread(target=second)
+                thread.start()
+                time.sleep(0.5)
+                self.assertTrue(thread.is_alive(), "the second waits for the first")
+                cr1.commit()  # the update changes no value
+                thread.join(15)
+            cr2.rollback()
+        self.assertEqual(result, {"second": "serialization failure"})
 
 
 @tagged("post_install", "-at_install")
