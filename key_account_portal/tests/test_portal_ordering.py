@@ -306,7 +306,7 @@ class TestPortalOrderCreation(KeyAccountPortalOrderingCommon):
         self.assertIn("not part of your contract", self._flash_text("catalog"))
         self._new_order(TOKEN_2, {self.product: "-3"})
         self.assertEqual(len(self._orders_of(self.customer_a)), count)
-        self.assertIn("-3 is not a quantity", self._flash_text("catalog"))
+        self.assertIn("端午礼盒: -3 is not a quantity", self._flash_text("catalog"))
         # the catalog shows the messages once
         page = self.url_open("/my/key-account/catalog").text
         self.assertIn("not part of your contract", page)
