@@ -432,6 +432,12 @@ class TestPortalDraftPanel(KeyAccountPortalOrderingCommon):
         self.assertIn("cannot be less", self._flash_text(order.id))
         self._post(url, {f"line_qty_{gift.id}": "0"})
         self.assertTrue(gift.exists())
+        self._post(url, {"quick_pad": "KA-ENGINE-GIFT 5"})
+        self.assertEqual(gift.product_uom_qty, 10.0)
+        self.assertIn(
+            "Line 1: [KA-ENGINE-GIFT] 端午礼盒: 7 Units", self._flash_text(order.id)
+        )
+        self.assertIn("cannot be less", self._flash_text(order.id))
         self._post(url, {f"line_qty_{gift.id}": "7"})
         self.assertEqual(gift.product_uom_qty, 7.0)
 
