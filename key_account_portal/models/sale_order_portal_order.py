@@ -45,7 +45,7 @@ class SaleOrder(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # One order per customer (the orders of the portal are the key
         # account's own) and submission token.
         create_unique_index(
@@ -54,6 +54,7 @@ class SaleOrder(models.Model):
             self._table,
             ["partner_id", "key_account_portal_token"],
         )
+        return res
 
     # ------------------------------------------------------------------
     # The token is written by the portal's own code only
