@@ -22,6 +22,8 @@
         "data/key_account_apply_data.xml",
         "views/portal_apply_templates.xml",
         "views/res_partner_application_views.xml",
+        "views/portal_order_templates.xml",
+        "views/portal_order_draft_templates.xml",
     ],
     "demo": ["demo/key_account_portal_demo.xml"],
     "assets": {

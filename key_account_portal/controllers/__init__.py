@@ -5,3 +5,4 @@ from . import contract
 from . import statement
 from . import recipients
 from . import apply
+from . import ordering

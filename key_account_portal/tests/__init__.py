@@ -8,3 +8,4 @@ from . import test_portal_recipients_tour
 from . import test_portal_recipients_scale
 from . import test_portal_application
 from . import test_portal_application_tour
+from . import test_portal_ordering
