@@ -1,3 +1,6 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from . import test_portal_common
+from . import test_portal_follow
+from . import test_portal_follow_perf
+from . import test_portal_follow_tour
