@@ -6,3 +6,4 @@ from . import statement
 from . import recipients
 from . import apply
 from . import ordering
+from . import follow

@@ -43,7 +43,7 @@ class KeyAccountPortalRecipients(KeyAccountPortal):
     def _ka_recip_can_edit(self, order_sudo):
         return (
             request.env.user.partner_id._key_account_portal_access() == "active"
-            and order_sudo._key_account_portal_recipients_editable()
+            and order_sudo._key_account_portal_is_editable()
         )
 
     def _ka_recip_upload_values(self, order_sudo, **values):
@@ -79,7 +79,7 @@ class KeyAccountPortalRecipients(KeyAccountPortal):
         the order, a redirect to /my when not."""
         try:
             order_sudo = self._ka_order_check(order_id, write=True)
-            order_sudo._key_account_portal_check_recipients_editable()
+            order_sudo._key_account_portal_check_editable()
         except (AccessError, MissingError, UserError) as error:
             readable = self._ka_recip_order(order_id)
             if not readable:

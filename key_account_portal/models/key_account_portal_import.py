@@ -249,7 +249,7 @@ class KeyAccountPortalImport(models.Model):
             record.user_id.login,
             self.env.user.login,
         )
-        if not order._key_account_portal_recipients_editable():
+        if not order._key_account_portal_is_editable():
             result = {
                 "rows": 0,
                 "errors": [

@@ -99,13 +99,15 @@ class SaleOrder(models.Model):
     # Helpers
     # ------------------------------------------------------------------
     def _key_account_portal_is_editable(self):
-        """The customer still changes this order: a quotation not waiting
-        in the review pool nor queued for confirmation."""
+        """The customer still changes this order (lines, delivery options,
+        recipients): a quotation not waiting in (or approved by) the review
+        pool, not queued for confirmation, not locked."""
         self.ensure_one()
         return (
-            self.state == "draft"
-            and self.key_account_review_state != "pending"
-            and self.key_account_confirm_state not in ("queued", "running")
+            self.state in ("draft", "sent")
+            and self.key_account_review_state in ("none", "returned")
+            and not self.key_account_confirm_state
+            and not self.locked
         )
 
     def _key_account_portal_check_editable(self):

@@ -12,30 +12,6 @@ class SaleOrder(models.Model):
 
     _inherit = "sale.order"
 
-    def _key_account_portal_recipients_editable(self):
-        """Whether the customer may still change the recipients of ``self``:
-        a quotation not waiting in (or approved by) the review pool, not
-        being confirmed in the background."""
-        self.ensure_one()
-        return (
-            self.state in ("draft", "sent")
-            and self.key_account_review_state in ("none", "returned")
-            and not self.key_account_confirm_state
-            and not self.locked
-        )
-
-    def _key_account_portal_check_recipients_editable(self):
-        self.ensure_one()
-        if not self._key_account_portal_recipients_editable():
-            raise UserError(
-                self.env._(
-                    "The recipients of %(order)s can no longer be changed: it is "
-                    "submitted for review or confirmed. Ask your account manager "
-                    "to send it back if it must change.",
-                    order=self.name,
-                )
-            )
-
     def _key_account_portal_recipient_counts(self):
         """``(allocations, distinct recipients)`` of the order: one query."""
         self.ensure_one()
@@ -62,7 +38,7 @@ class SaleOrder(models.Model):
         number of allocations created or set.
         """
         self.ensure_one()
-        self._key_account_portal_check_recipients_editable()
+        self._key_account_portal_check_editable()
         customer = self.partner_id.commercial_partner_id
         wrong = recipients.filtered(
             lambda r: not r.key_account_recipient or r.parent_id != customer

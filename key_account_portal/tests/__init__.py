@@ -9,3 +9,6 @@ from . import test_portal_recipients_scale
 from . import test_portal_application
 from . import test_portal_application_tour
 from . import test_portal_ordering
+from . import test_portal_follow
+from . import test_portal_follow_perf
+from . import test_portal_follow_tour
