@@ -71,5 +71,6 @@ class KeyAccountPortalContract(common.KeyAccountPortal):
             "pager": pager,
             "products": products,
             "prices": contract_sudo._key_account_portal_prices(products),
+            "retail": contract_sudo._key_account_portal_retail_prices(products),
             "progress": contract_sudo._key_account_portal_progress(),
         }

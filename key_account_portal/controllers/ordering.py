@@ -99,14 +99,7 @@ class KeyAccountPortalOrdering(KeyAccountPortal):
         free_qty = dict(
             zip(stock_products.ids, stock_products.mapped("free_qty"), strict=True)
         )
-        company = contract.company_id
-        today = request.env.cr.now()
-        retail = {
-            product.id: product.currency_id._convert(
-                product.lst_price, currency, company, today
-            )
-            for product in products
-        }
+        retail = contract._key_account_portal_retail_prices(products)
         return {
             "page_name": "key_account_catalog",
             "customer": customer,

@@ -117,6 +117,19 @@ class KeyAccountContract(models.Model):
                 products, 1.0, currency=pricelist.currency_id
             )
 
+    def _key_account_portal_retail_prices(self, products):
+        """{product id: retail (list) price} of ``products`` in the currency
+        of the contract's prices, to show struck through beside them."""
+        self.ensure_one()
+        currency = self.sudo().pricelist_id.currency_id or self.currency_id
+        today = fields.Date.context_today(self)
+        return {
+            product.id: product.currency_id._convert(
+                product.lst_price, currency, self.company_id, today
+            )
+            for product in products
+        }
+
     @contextmanager
     def _key_account_portal_base_prices(self, cache):
         token = _BASE_PRICES.set(cache)

@@ -90,9 +90,15 @@ class TestPortalContract(KeyAccountPortalCommon):
             self.assertIn(formatLang(self.env, amount), text)
         self.assertIn('aria-valuenow="25"', text, "900 of 3,600 ordered")
         # prices: 10% off the key-account price, 25% off the notebook's
-        prices = contract._key_account_portal_prices(self.product | self.product_b)
-        self.assertEqual(prices[self.product.id], (135.0, 188.0))
-        self.assertEqual(prices[self.product_b.id], (30.0, 50.0))
+        products = self.product | self.product_b
+        prices = contract._key_account_portal_prices(products)
+        retail = contract._key_account_portal_retail_prices(products)
+        self.assertEqual(
+            (prices[self.product.id], retail[self.product.id]), (135.0, 188.0)
+        )
+        self.assertEqual(
+            (prices[self.product_b.id], retail[self.product_b.id]), (30.0, 50.0)
+        )
         for price in ("135.00", "188.00", "30.00", "50.00"):
             self.assertIn(price, text)
         self.assertIn("o_ka_price_retail", text)

@@ -242,7 +242,7 @@ class TestPortalRecipientsUpload(PortalRecipientsCommon):
         self.authenticate("ka_portal_a", "ka_portal_a")
         before = self._snapshot(self.order_a)
         response = self._upload(self.order_a, self._csv(self._rows(2)), mode="add")
-        self.assertIn("can no longer be changed", response.text)
+        self.assertIn("cannot be changed any more", response.text)
         self.assertNotIn("o_key_account_upload_form", response.text)
         self.assertEqual(self._snapshot(self.order_a), before)
 
