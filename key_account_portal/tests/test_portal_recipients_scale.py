@@ -43,7 +43,6 @@ class TestPortalRecipientsScale(PortalRecipientsCommon):
             "import, redirect and page)",
             elapsed,
         )
-        print(f"KA-SCALE sync upload of {ROWS} rows: {elapsed:.1f} s")
 
     def test_upload_10000_in_background(self):
         """Default threshold: the request stores the file and queues a job."""
@@ -70,8 +69,12 @@ class TestPortalRecipientsScale(PortalRecipientsCommon):
         )
         page_wall = time.perf_counter() - start
         self.assertIn("o_key_account_import_done", page.text)
-        print(
-            f"KA-SCALE background upload of {ROWS} rows: request {elapsed:.1f} s, "
-            f"job {job_wall:.1f} s wall / {job_cpu:.1f} s CPU, "
-            f"progress page after {page_wall:.2f} s"
+        _logger.info(
+            "background upload of %s rows: request %.1f s, job %.1f s wall / "
+            "%.1f s CPU, progress page after %.2f s",
+            ROWS,
+            elapsed,
+            job_wall,
+            job_cpu,
+            page_wall,
         )
