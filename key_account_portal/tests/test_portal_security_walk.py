@@ -192,6 +192,10 @@ ROUTES = {
         },
         owner_post=True,
         extra={
+            "upload_field": "photo",
+            "upload_param": "key_account_portal.photo_max_mb",
+            "upload_ext": ".jpg",
+            "upload_content": lambda t: b"\xff\xd8\xff\xe0",
             "cross": lambda a, b: (
                 {"order_id": a.order.id},
                 {
@@ -199,7 +203,7 @@ ROUTES = {
                     "discrepancy_type": "damage",
                     "note": "走查",
                 },
-            )
+            ),
         },
     ),
     "/my/key-account/orders/<int:order_id>/report.xlsx": Route(
@@ -708,3 +712,51 @@ class TestPortalSecurityWalk(KeyAccountPortalWalkCommon):
         self.assertEqual(B.draft.state, "draft")
         self.assertEqual(B.statement.state, "sent")
         self.assertEqual(self.customer_c.key_account_state, "suspended")
+
+
+@tagged("post_install", "-at_install")
+class TestPortalUploadLimits(KeyAccountPortalWalkCommon):
+    """A file over the configured limit is refused with the message naming
+    the limit, and nothing is created, on every upload route of the walk's
+    table (``extra["upload_field"]``)."""
+
+    def test_upload_over_the_limit_is_refused(self):
+        routes = module_routes(self.env)
+        uploads = {
+            pattern: spec
+            for pattern, spec in ROUTES.items()
+            if spec.extra.get("upload_field") and pattern in routes
+        }
+        if not uploads:
+            self.skipTest("the module has no upload route yet")
+        tables = watched_tables(self.env)
+        A = self.walk["A"]
+        self.authenticate("ka_portal_a", "ka_portal_a")
+        self.url_open("/my")  # assets compiled before the snapshots
+        for pattern, spec in uploads.items():
+            param = spec.extra.get("upload_param", "key_account_portal.upload_max_mb")
+            self.env["ir.config_parameter"].sudo().set_param(param, "0.1")
+            field = spec.extra["upload_field"]
+            filename = "walk" + spec.extra.get("upload_ext", ".csv")
+            # over 0.1 MB, in the route's accepted format
+            content = spec.extra.get("upload_content", _csv)(A)
+            content += b"#" * (150 * 1024)
+            url = build_url(pattern, spec.args(A) if spec.args else {})
+            data = dict(spec.form(A)) if spec.form else {}
+            data["csrf_token"] = Request.csrf_token(self)
+            with self.subTest(route=pattern):
+                before = snapshot(self.env, tables)
+                response = self.opener.post(
+                    self.base_url() + url,
+                    data=data,
+                    files={field: (filename, content, "application/octet-stream")},
+                    timeout=60,
+                )
+                self.assertNotEqual(response.status_code, 500, pattern)
+                self.assertIn(
+                    f"{filename} is larger than 0.1 MB",
+                    response.text,
+                    f"{pattern}: the page does not say that the file is over the limit",
+                )
+                changes = snapshot_diff(before, snapshot(self.env, tables))
+                self.assertFalse(changes, f"{pattern}: created {changes}")
