@@ -16,6 +16,8 @@
         "security/key_account_portal_rules.xml",
         "data/ir_config_parameter_data.xml",
         "views/portal_templates.xml",
+        "views/portal_order_templates.xml",
+        "views/portal_order_draft_templates.xml",
     ],
     "assets": {
         "web.assets_frontend": [
