@@ -98,6 +98,7 @@ ROUTES = {
         args=_draft,
         form=lambda t: {
             "key_account_delivery_grouping": "department",
+            "key_account_packaging": "gift_wrap",
             "key_account_packaging_note": "走查包装",
             "key_account_logistics_note": "走查物流",
         },
