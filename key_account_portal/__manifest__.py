@@ -18,6 +18,7 @@
         "views/portal_templates.xml",
         "views/portal_order_templates.xml",
         "views/portal_order_draft_templates.xml",
+        "views/portal_contract_templates.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -3,3 +3,4 @@
 from . import res_partner
 from . import key_account_contract_portal
 from . import sale_order_portal_order
+from . import key_account_contract

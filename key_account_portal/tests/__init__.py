@@ -2,3 +2,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from . import test_portal_common
 from . import test_portal_security_walk
+from . import test_portal_contract
+from . import test_portal_statement
