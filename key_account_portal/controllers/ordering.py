@@ -29,8 +29,12 @@ class KeyAccountPortalOrdering(KeyAccountPortal):
     def _ka_flash(target, kind, text, **extra):
         """Keep a message for the next page showing ``target`` ("catalog"
         or an order id)."""
+        # new containers: the session saves a value that compares different
         flash = dict(request.session.get(FLASH_KEY) or {})
-        flash.setdefault(str(target), []).append(dict(extra, type=kind, text=text))
+        flash[str(target)] = [
+            *flash.get(str(target), []),
+            dict(extra, type=kind, text=text),
+        ]
         request.session[FLASH_KEY] = flash
 
     @staticmethod
@@ -124,7 +128,9 @@ class KeyAccountPortalOrdering(KeyAccountPortal):
         ["/my/key-account/catalog", "/my/key-account/catalog/page/<int:page>"],
         type="http",
         auth="user",
-        website=False,
+        # website=True as core's portal pages: the frontend values
+        # portal.portal_layout needs (languages...) are prepared for it
+        website=True,
         methods=["GET"],
     )
     def key_account_catalog(self, page=1, search=None, category=None, **kw):

@@ -4,3 +4,4 @@ from . import test_portal_common
 from . import test_portal_security_walk
 from . import test_portal_contract
 from . import test_portal_statement
+from . import test_portal_ordering
