@@ -15,14 +15,17 @@
         "security/ir.model.access.csv",
         "security/key_account_portal_rules.xml",
         "data/ir_config_parameter_data.xml",
+        "data/key_account_portal_recipients_data.xml",
         "views/portal_templates.xml",
         "views/portal_order_templates.xml",
         "views/portal_order_draft_templates.xml",
         "views/portal_contract_templates.xml",
+        "views/portal_recipients_templates.xml",
     ],
     "assets": {
         "web.assets_frontend": [
             "key_account_portal/static/src/scss/*.scss",
+            "key_account_portal/static/src/js/recipients_import_progress.js",
         ],
         "web.assets_tests": [
             "key_account_portal/static/src/js/tours/*.js",

@@ -4,3 +4,4 @@ from . import common
 from . import ordering
 from . import contract
 from . import statement
+from . import recipients

@@ -4,3 +4,6 @@ from . import res_partner
 from . import key_account_contract_portal
 from . import sale_order_portal_order
 from . import key_account_contract
+from . import key_account_recipient_import
+from . import key_account_portal_import
+from . import sale_order_recipients

@@ -5,3 +5,4 @@ from . import test_portal_security_walk
 from . import test_portal_contract
 from . import test_portal_statement
 from . import test_portal_ordering
+from . import test_portal_recipients
