@@ -10,7 +10,7 @@
     "author": "Key Account Management Authors",
     "website": "https://github.com/key-account-management/key-account-management",
     "depends": ["portal", "key_account_order", "key_account_settlement"],
-    "external_dependencies": {"python": ["openpyxl"]},
+    "external_dependencies": {"python": ["openpyxl", "xlsxwriter"]},
     "data": [
         "security/ir.model.access.csv",
         "security/key_account_portal_rules.xml",
@@ -21,6 +21,7 @@
         "views/portal_order_draft_templates.xml",
         "views/portal_contract_templates.xml",
         "views/portal_recipients_templates.xml",
+        "views/portal_follow_templates.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -5,3 +5,4 @@ from . import ordering
 from . import contract
 from . import statement
 from . import recipients
+from . import follow

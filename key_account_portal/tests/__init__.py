@@ -6,3 +6,6 @@ from . import test_portal_contract
 from . import test_portal_statement
 from . import test_portal_ordering
 from . import test_portal_recipients
+from . import test_portal_follow
+from . import test_portal_follow_perf
+from . import test_portal_follow_tour
