@@ -142,6 +142,8 @@ class KeyAccountPortalStatement(common.KeyAccountPortal):
                 "statement": statement_sudo,
                 "lines": lines,
                 "pager": pager,
+                "first_page": pager["page"]["num"] == 1,
+                "last_page": pager["page"]["num"] >= pager["page_count"],
                 "can_answer": statement_sudo.state == "sent"
                 and request.env.user.partner_id._key_account_portal_access()
                 == "active",
@@ -208,7 +210,8 @@ class KeyAccountPortalStatement(common.KeyAccountPortal):
             with request.env.cr.savepoint():
                 result = answer(statement_sudo)
         except (AccessError, UserError) as error:
-            statement_sudo.invalidate_recordset()
+            # show what the database holds after the rollback
+            request.env.invalidate_all()
             return self._ka_statement_page(
                 statement_sudo, error=error.args[0], reason=reason
             )

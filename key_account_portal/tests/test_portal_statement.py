@@ -5,6 +5,7 @@ answer through the statement's own methods, and nobody reaching or
 changing another key account's statement."""
 
 from datetime import date
+from unittest.mock import patch
 
 from odoo import http
 from odoo.tests import tagged
@@ -14,6 +15,7 @@ from odoo.addons.key_account_settlement.tests.common_statement import (
     KeyAccountStatementCommon,
 )
 
+from ..controllers import statement as statement_controller
 from .common import KeyAccountPortalCommon
 
 REPORT = "key_account_settlement.key_account_statement_report_action"
@@ -112,9 +114,26 @@ class TestPortalStatement(KeyAccountPortalCommon, KeyAccountStatementCommon):
         ):
             self.assertIn(formatLang(self.env, amount), text)
         self.assertIn("o_ka_statement_dispute_form", text, "the answer forms")
+        self.assertIn("o_ka_statement_opening", text)
+        self.assertIn("o_ka_statement_closing", text)
         for line in self.statement_a.line_ids:
             self.assertIn(f'value="{line.id}"', text)
         self._assert_no_b_data(response)
+
+    def test_lines_are_paged(self):
+        first_line, second_line = self.statement_a.line_ids
+        self.authenticate("ka_portal_a", "ka_portal_a")
+        with patch.object(statement_controller, "STATEMENT_LINES_PER_PAGE", 1):
+            first = self.url_open(self._url(self.statement_a)).text
+            second = self.url_open(self._url(self.statement_a, "/page/2")).text
+        self.assertIn(first_line.move_id.name, first)
+        self.assertNotIn(second_line.move_id.name, first)
+        self.assertIn("o_ka_statement_opening", first)
+        self.assertNotIn("o_ka_statement_closing", first)
+        self.assertIn(self._url(self.statement_a, "/page/2"), first)
+        self.assertIn(second_line.move_id.name, second)
+        self.assertNotIn("o_ka_statement_opening", second)
+        self.assertIn("o_ka_statement_closing", second)
 
     def test_draft_statement_is_not_shown(self):
         self.authenticate("ka_portal_a", "ka_portal_a")
@@ -204,6 +223,16 @@ class TestPortalStatement(KeyAccountPortalCommon, KeyAccountStatementCommon):
             self.assertIn("o_ka_statement_error", response.text)
             self.assertIn("is not possible for statement", response.text)
             self.assertEqual(self._snapshot(self.statement_a), before)
+
+    def test_answer_without_csrf_token_is_refused(self):
+        before = self._snapshot(self.statement_a)
+        self.authenticate("ka_portal_a", "ka_portal_a")
+        with mute_logger("odoo.http"):
+            response = self.url_open(
+                self._url(self.statement_a, "/confirm"), data={"x": "1"}
+            )
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self._snapshot(self.statement_a), before)
 
     def test_dispute_selected_lines(self):
         invoice_line = self.statement_a.line_ids.filtered(
