@@ -100,18 +100,26 @@ def _is_module_endpoint(endpoint):
 
 
 def module_routes(env):
-    """``{pattern: routing}`` of every route of the module (its merged
-    routing dict: auth, methods, csrf, type, ...)."""
+    """``{pattern: [routing, ...]}`` of every route of the module: the
+    merged routing dict (auth, methods, csrf, type, ...) of each endpoint
+    bound to the pattern (a GET and a POST endpoint may share one URL)."""
     routes = {}
     for rule in env["ir.http"].routing_map().iter_rules():
         if _is_module_endpoint(rule.endpoint):
-            routes[rule.rule] = dict(rule.endpoint.routing)
+            routes.setdefault(rule.rule, []).append(dict(rule.endpoint.routing))
     return dict(sorted(routes.items()))
 
 
-def route_methods(routing):
-    methods = routing.get("methods") or ["GET", "POST"]
-    return [m for m in ("GET", "POST") if m in methods]
+def route_methods(routings):
+    """``[(method, routing)]``: GET and POST, each with the endpoint that
+    serves it."""
+    result = []
+    for method in ("GET", "POST"):
+        for routing in routings:
+            if method in (routing.get("methods") or ("GET", "POST")):
+                result.append((method, routing))
+                break
+    return result
 
 
 def build_url(pattern, args):
