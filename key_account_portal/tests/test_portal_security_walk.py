@@ -71,6 +71,18 @@ def _statement(t):
     return {"statement_id": t.statement.id}
 
 
+# A searches his own pages for B's recipient: the part of the name after
+# its two-character prefix (the page shows the search text itself).
+def _search_b_recipient_in_draft(a, b):
+    search = b.recipients[:1].name[2:]
+    return {"order_id": a.draft.id, "page": 1}, {"search": search}
+
+
+def _search_b_recipient_in_order(a, b):
+    search = b.recipients[:1].name[2:]
+    return {"order_id": a.order.id, "page": 1}, {"search": search}
+
+
 ROUTES = {
     # H-apply: public by design (its POST is tested in TestPortalApplySpam)
     "/key-account/apply": Route(scoped=False, public=True, walk_post=False),
@@ -148,12 +160,14 @@ ROUTES = {
                     "product_id": a.product.id,
                     "quantity": 1,
                 },
-            )
+            ),
+            "cross_get": _search_b_recipient_in_draft,
         },
     ),
     "/my/key-account/orders/<int:order_id>/recipients/pick/page/<int:page>": Route(
         args=lambda t: {"order_id": t.draft.id, "page": 1},
         marker=lambda t: t.recipients[:1].name,
+        extra={"cross_get": _search_b_recipient_in_draft},
     ),
     # H-follow
     "/my/key-account/orders": Route(scoped=False, marker=lambda t: t.order.name),
@@ -169,7 +183,10 @@ ROUTES = {
         marker=lambda t: t.order.name,
     ),
     "/my/key-account/orders/<int:order_id>/recipients": Route(
-        args=_order, token=True, marker=lambda t: t.recipients[:1].name
+        args=_order,
+        token=True,
+        marker=lambda t: t.recipients[:1].name,
+        extra={"cross_get": _search_b_recipient_in_order},
     ),
     "/my/key-account/orders/<int:order_id>/recipients/page/<int:page>": Route(
         args=lambda t: {"order_id": t.order.id, "page": 1},
@@ -576,7 +593,8 @@ class TestPortalSecurityWalk(KeyAccountPortalWalkCommon):
                     if method == "POST" and not spec.walk_post:
                         continue
                     walked.append((actor, method, pattern))
-                    self._walk_route(actor, method, pattern, routing, spec, A, B, C)
+                    with self.subTest(route=pattern, actor=actor, method=method):
+                        self._walk_route(actor, method, pattern, routing, spec, A, B, C)
         _logger.info("security walk: %s requests walked", len(walked))
 
     def _walk_route(self, actor, method, pattern, routing, spec, A, B, C):
@@ -596,6 +614,13 @@ class TestPortalSecurityWalk(KeyAccountPortalWalkCommon):
                         self._walk_check_get,
                         *(actor, key, url, spec, t, public_route),
                     )
+            if actor == "A" and spec.extra.get("cross_get"):
+                args, params = spec.extra["cross_get"](A, B)
+                case = f"A GET {pattern} {params} (A's record searched for B's data)"
+                with self.subTest(case=case):
+                    url = self._walk_url(pattern, spec, A, args=args)
+                    url = with_query(url, params)
+                    self._walk_case(case, self._walk_check_cross_get, url)
             return
         # POST
         targets = [("B", B)] if spec.scoped else []
@@ -676,6 +701,11 @@ class TestPortalSecurityWalk(KeyAccountPortalWalkCommon):
         self._walk_no_b_data(case, response)
         if response.status_code in REDIRECT_STATUSES:
             self._walk_no_b_data(case, self._walk_follow(response))
+
+    def _walk_check_cross_get(self, case, url):
+        response = self._walk_request("GET", url)
+        self.assertEqual(response.status_code, 200, f"{case}: status")
+        self._walk_no_b_data(case, response)
 
     def _walk_check_owner_post(self, case, url, data, files):
         response = self._walk_request("POST", url, data, files)
