@@ -22,6 +22,9 @@
         "views/portal_contract_templates.xml",
         "views/portal_recipients_templates.xml",
         "views/portal_follow_templates.xml",
+        "data/key_account_apply_data.xml",
+        "views/portal_apply_templates.xml",
+        "views/res_partner_application_views.xml",
     ],
     "assets": {
         "web.assets_frontend": [

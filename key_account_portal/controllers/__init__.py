@@ -6,3 +6,4 @@ from . import contract
 from . import statement
 from . import recipients
 from . import follow
+from . import apply

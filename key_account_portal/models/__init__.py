@@ -7,3 +7,5 @@ from . import key_account_contract
 from . import key_account_recipient_import
 from . import key_account_portal_import
 from . import sale_order_recipients
+from . import key_account_portal_application_attempt
+from . import res_partner_application

@@ -9,3 +9,5 @@ from . import test_portal_recipients
 from . import test_portal_follow
 from . import test_portal_follow_perf
 from . import test_portal_follow_tour
+from . import test_portal_application
+from . import test_portal_application_tour
