@@ -230,23 +230,31 @@ class SaleOrder(models.Model):
         """Check the quantities chosen in the catalog: ``raw_quantities`` is
         {product id: text}. Returns [(product, quantity)] of the positive
         ones; raises UserError listing every wrong entry."""
+        entered = {
+            product_id: raw
+            for product_id, raw in raw_quantities.items()
+            if (raw or "").strip()
+        }
+        products = self.env["product.product"].sudo().browse(list(entered))
+        # Only the products of the contract are named in the messages: an id
+        # typed into the form never reveals another product.
+        allowed = self._key_account_portal_allowed_products(contract, products)
         errors = []
-        chosen = {}
-        for product_id, raw in raw_quantities.items():
-            if not (raw or "").strip():
-                continue
+        chosen = []
+        for product in allowed:
+            raw = entered[product.id]
             quantity = self._key_account_portal_parse_qty(raw)
             if quantity is None:
                 errors.append(
                     self.env._(
-                        "%(quantity)s is not a quantity: write a number such as 10.",
+                        "%(product)s: %(quantity)s is not a quantity: write a "
+                        "number such as 10.",
+                        product=product.display_name,
                         quantity=raw,
                     )
                 )
             elif quantity:
-                chosen[product_id] = quantity
-        products = self.env["product.product"].sudo().browse(list(chosen))
-        allowed = self._key_account_portal_allowed_products(contract, products)
+                chosen.append((product, quantity))
         if products - allowed:
             errors.append(
                 self.env._(
@@ -256,7 +264,7 @@ class SaleOrder(models.Model):
             )
         if errors:
             raise UserError("\n".join(errors))
-        return [(product, chosen[product.id]) for product in allowed]
+        return chosen
 
     # ------------------------------------------------------------------
     # Quantities: set, never added

@@ -5,6 +5,7 @@ import threading
 import time
 from contextlib import closing
 from datetime import timedelta
+from types import SimpleNamespace
 from unittest.mock import patch
 
 import psycopg2
@@ -30,6 +31,12 @@ from .common import KeyAccountPortalCommon
 
 TOKEN_1 = "tok-ordering-0001-abcdefgh"
 TOKEN_2 = "tok-ordering-0002-abcdefgh"
+
+
+class _FakeSession(dict):
+    """The session of a fake request rendering a template."""
+
+    debug = ""
 
 
 class KeyAccountPortalOrderingCommon(KeyAccountPortalCommon):
@@ -306,7 +313,7 @@ class TestPortalOrderCreation(KeyAccountPortalOrderingCommon):
         self.assertIn("not part of your contract", self._flash_text("catalog"))
         self._new_order(TOKEN_2, {self.product: "-3"})
         self.assertEqual(len(self._orders_of(self.customer_a)), count)
-        self.assertIn("-3 is not a quantity", self._flash_text("catalog"))
+        self.assertIn("端午礼盒: -3 is not a quantity", self._flash_text("catalog"))
         # the catalog shows the messages once
         page = self.url_open("/my/key-account/catalog").text
         self.assertIn("not part of your contract", page)
@@ -592,12 +599,34 @@ class TestPortalDraftPanel(KeyAccountPortalOrderingCommon):
     def test_panel_render(self):
         order = self._draft_a({self.product: 3})
         self._allocate(order.order_line, [1])
-        html = str(
-            self.env["ir.qweb"]._render(
-                "key_account_portal.portal_order_draft_panel",
-                {"order": order.sudo(), "request": None},
-            )
+        # the order page's request: its session holds the messages the
+        # routes kept, for this order and another page
+        session = _FakeSession(
+            {
+                FLASH_KEY: {
+                    str(order.id): [
+                        {"type": "danger", "text": "Line 2: fix me", "quick_pad": "X 1"}
+                    ],
+                    "catalog": [{"type": "info", "text": "for the catalog"}],
+                }
+            }
         )
+        fake_request = SimpleNamespace(
+            session=session, csrf_token=lambda: "csrf-of-the-page"
+        )
+        with patch("odoo.addons.base.models.ir_qweb.request", fake_request):
+            html = str(
+                self.env["ir.qweb"]._render(
+                    "key_account_portal.portal_order_draft_panel",
+                    {"order": order.sudo()},
+                )
+            )
+        self.assertIn("Line 2: fix me", html)
+        self.assertIn(">X 1</textarea>", html, "the pad is shown again to fix")
+        self.assertNotIn("for the catalog", html)
+        self.assertEqual(list(session[FLASH_KEY]), ["catalog"], "shown once")
+        self.assertIn('value="csrf-of-the-page"', html)
+        self.assertIn('id="ka_order_draft_panel"', html)
         self.assertIn(f"/my/key-account/orders/{order.id}/lines", html)
         self.assertIn(f'name="line_qty_{order.order_line.id}"', html)
         self.assertIn('name="quick_pad"', html)
