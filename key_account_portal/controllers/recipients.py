@@ -9,7 +9,7 @@ import base64
 from odoo import _, http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
-from odoo.tools import file_open, float_round
+from odoo.tools import SQL, file_open, float_round
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
@@ -248,15 +248,16 @@ class KeyAccountPortalRecipients(KeyAccountPortal):
         ]
         search = (search or "").strip()
         if search:
+            # Recipients of the customer's allocations in that department:
+            # a sub-query, whatever the number of recipients.
             by_department = (
                 request.env["key.account.allocation"]
                 .sudo()
-                ._read_group(
+                ._search(
                     [
                         ("order_id.partner_id.commercial_partner_id", "=", customer.id),
                         ("department", "ilike", search),
-                    ],
-                    groupby=["recipient_id"],
+                    ]
                 )
             )
             domain += [
@@ -264,7 +265,13 @@ class KeyAccountPortalRecipients(KeyAccountPortal):
                 "|",
                 ("name", "ilike", search),
                 ("phone", "ilike", search),
-                ("id", "in", [recipient.id for (recipient,) in by_department]),
+                (
+                    "id",
+                    "in",
+                    by_department.subselect(
+                        SQL.identifier(by_department.table, "recipient_id")
+                    ),
+                ),
             ]
         return domain
 

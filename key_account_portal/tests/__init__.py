@@ -11,3 +11,5 @@ from . import test_portal_follow_perf
 from . import test_portal_follow_tour
 from . import test_portal_application
 from . import test_portal_application_tour
+from . import test_portal_recipients_tour
+from . import test_portal_recipients_scale

@@ -5,6 +5,7 @@ import io
 
 import openpyxl
 
+from odoo import Command
 from odoo.http import Request
 from odoo.tests import tagged
 
@@ -90,7 +91,7 @@ class PortalRecipientsCommon(KeyAccountPortalCommon):
         workbook.save(buffer)
         return buffer.getvalue()
 
-    def _upload(self, order, data, filename="recipients.csv", mode=None):
+    def _upload(self, order, data, filename="recipients.csv", mode=None, timeout=12):
         payload = {"csrf_token": Request.csrf_token(self)}
         if mode:
             payload["import_mode"] = mode
@@ -98,6 +99,7 @@ class PortalRecipientsCommon(KeyAccountPortalCommon):
             f"/my/key-account/orders/{order.id}/recipients/upload",
             data=payload,
             files={"recipients_file": (filename, data)},
+            timeout=timeout,
         )
 
     def _allocations(self, order):
@@ -532,3 +534,46 @@ class TestPortalRecipientsAccess(PortalRecipientsCommon):
         self.assertNotIn("o_key_account_upload_form", responses[0].text)
         self.assertIn("not approved", responses[5].text)
         self.assertEqual(self._state(), before)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalRecipientsQueries(PortalRecipientsCommon):
+    """The pages' query counts do not grow with the recipients."""
+
+    def _queries(self, url):
+        self.url_open(url)  # warm the caches
+        before = self.cr.sql_log_count
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        return self.cr.sql_log_count - before
+
+    def _add_recipients(self, count, start):
+        recipients = self.env["res.partner"]._key_account_get_or_create_recipients(
+            self.customer_a,
+            [self._recipient_vals(index) for index in range(start, start + count)],
+        )
+        self.draft_a.order_line = [
+            Command.create({"product_id": self.product.id, "product_uom_qty": count})
+        ]
+        self.env["key.account.allocation"].create(
+            [
+                {
+                    "order_line_id": self.draft_a.order_line[-1].id,
+                    "recipient_id": recipient.id,
+                    "quantity": 1,
+                    "department": f"部门{recipient.id % 7}",
+                }
+                for recipient in recipients
+            ]
+        )
+
+    def test_pages_flat(self):
+        self.authenticate("ka_portal_a", "ka_portal_a")
+        base = f"/my/key-account/orders/{self.draft_a.id}/recipients"
+        urls = (f"{base}/upload", f"{base}/pick", f"{base}/pick?search=部门")
+        self._add_recipients(10, 100)
+        small = [self._queries(url) for url in urls]
+        self._add_recipients(300, 200)
+        large = [self._queries(url) for url in urls]
+        for url, few, many in zip(urls, small, large, strict=True):
+            self.assertLessEqual(many, few + 2, f"{url}: {few} vs {many} queries")
