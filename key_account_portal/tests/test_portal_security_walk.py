@@ -19,6 +19,8 @@ from odoo import Command
 from odoo.http import Request
 from odoo.tests import tagged
 
+from odoo.addons.key_account_base.tests.common import make_uscc
+
 from .common import KeyAccountPortalCommon
 from .portal_security_walk import (
     Route,
@@ -393,6 +395,7 @@ class KeyAccountPortalWalkCommon(KeyAccountPortalCommon):
         """Strings that only B's records carry."""
         markers = {
             t.customer.name,
+            t.customer.key_account_code,
             user.name,
             user.login + "@example.com",
             t.order.name,
@@ -804,3 +807,97 @@ class TestPortalUploadLimits(KeyAccountPortalWalkCommon):
                 )
                 changes = snapshot_diff(before, snapshot(self.env, tables))
                 self.assertFalse(changes, f"{pattern}: created {changes}")
+
+
+@tagged("post_install", "-at_install")
+class TestPortalApplyWalk(KeyAccountPortalWalkCommon):
+    """The public application is the one route that writes for anyone (by
+    design): a honeypot hit, a rate-limited address and a credit code that
+    is already registered create nothing (the attempt log of the rate limit
+    aside) and tell nothing of the registered customer B."""
+
+    ATTEMPTS = "key_account_portal_application_attempt"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        params = cls.env["ir.config_parameter"].sudo()
+        params.set_param("key_account_portal.application_company_id", cls.company.id)
+        params.set_param("key_account_portal.apply_max_per_ip_hour", 100)
+        params.set_param("key_account_portal.apply_max_per_code_day", 100)
+
+    def setUp(self):
+        super().setUp()
+        if "/key-account/apply" not in module_routes(self.env):
+            self.skipTest("the module has no application route yet")
+        self.tables = watched_tables(self.env)
+        self.tables.pop(self.ATTEMPTS, None)
+
+    def _form(self, **overrides):
+        return {
+            "company_name": "走查申请有限公司",
+            "credit_code": make_uscc(700000001),
+            "legal_representative": "王芳",
+            "registered_capital": "5,000,000",
+            "key_account_type": "enterprise",
+            "state_id": str(self.env.ref("base.state_cn_BJ").id),
+            "city": "北京市",
+            "street": "海淀区中关村大街 1 号",
+            "phone": "010-62000000",
+            "contact_name": "李娜",
+            "contact_mobile": "138 0013 8000",
+            "contact_email": "li.na@walk-example.com",
+            "invoice_type": "vat_special",
+            "bank_name": "中国工商银行北京海淀支行",
+            "bank_account": "6222 0200 1234 5678",
+            **overrides,
+        }
+
+    def _apply(self, form):
+        self.url_open("/key-account/apply")  # assets compiled, session made
+        data = dict(form, csrf_token=Request.csrf_token(self))
+        pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n"
+        before = snapshot(self.env, self.tables)
+        response = self.opener.post(
+            self.base_url() + "/key-account/apply",
+            data=data,
+            files={"licence": ("licence.pdf", pdf, "application/pdf")},
+            timeout=60,
+        )
+        changes = snapshot_diff(before, snapshot(self.env, self.tables))
+        self.assertNotEqual(response.status_code, 500)
+        leaked = found_markers(response_text(response), self.b_markers)
+        self.assertFalse(leaked, f"the application page shows B's data {leaked}")
+        return response, changes
+
+    def test_honeypot_creates_nothing(self):
+        self.authenticate(None, None)
+        response, changes = self._apply(self._form(website="http://spam.example"))
+        self.assertFalse(changes, f"a honeypot hit wrote {changes}")
+        self.assertTrue(response.url.endswith("/key-account/apply/thanks"))
+
+    def test_rate_limited_address_creates_nothing(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "key_account_portal.apply_max_per_ip_hour", 1
+        )
+        self.env["key.account.portal.application.attempt"].sudo().create(
+            {"ip_address": "127.0.0.1"}
+        )
+        self.authenticate(None, None)
+        attempts = snapshot(self.env, {self.ATTEMPTS: True})
+        response, changes = self._apply(self._form())
+        self.assertFalse(changes, f"a rate-limited application wrote {changes}")
+        self.assertEqual(attempts, snapshot(self.env, {self.ATTEMPTS: True}))
+        self.assertIn("Too many applications", response.text)
+
+    def test_registered_code_tells_nothing_of_its_customer(self):
+        for actor in ("public", "A"):
+            with self.subTest(actor=actor):
+                if actor == "public":
+                    self.authenticate(None, None)
+                else:
+                    self.authenticate("ka_portal_a", "ka_portal_a")
+                form = self._form(credit_code=self.customer_b.company_registry)
+                response, changes = self._apply(form)
+                self.assertFalse(changes, f"a duplicate application wrote {changes}")
+                self.assertIn("already registered", response.text)
