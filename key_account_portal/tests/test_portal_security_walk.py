@@ -132,6 +132,8 @@ ROUTES = {
     # H-recipients
     "/my/key-account/orders/<int:order_id>/recipients/upload": Route(
         args=_draft,
+        token=True,
+        token_record=lambda t: t.draft,
         marker=lambda t: t.draft.name,
         form=lambda t: {"import_mode": "add"},
         files=lambda t: {"recipients_file": ("walk.csv", _csv(t), "text/csv")},
@@ -140,12 +142,18 @@ ROUTES = {
     ),
     "/my/key-account/orders/<int:order_id>/recipients/import/<int:import_id>": Route(
         args=lambda t: {"order_id": t.draft.id, "import_id": t.portal_import.id},
+        token=True,
+        token_record=lambda t: t.draft,
         marker=lambda t: t.portal_import.filename,
+        # the progress as JSON (the page polls it)
+        extra={"get_variants": [{"format": "json"}]},
     ),
     "/my/key-account/recipients/template.xlsx": Route(scoped=False),
     "/my/key-account/recipients/template.csv": Route(scoped=False),
     "/my/key-account/orders/<int:order_id>/recipients/pick": Route(
         args=_draft,
+        token=True,
+        token_record=lambda t: t.draft,
         marker=lambda t: t.recipients[:1].name,
         form=lambda t: {
             "recipient_ids": t.recipients.ids,
@@ -168,6 +176,8 @@ ROUTES = {
     ),
     "/my/key-account/orders/<int:order_id>/recipients/pick/page/<int:page>": Route(
         args=lambda t: {"order_id": t.draft.id, "page": 1},
+        token=True,
+        token_record=lambda t: t.draft,
         marker=lambda t: t.recipients[:1].name,
         extra={"cross_get": _search_b_recipient_in_draft},
     ),
@@ -432,6 +442,7 @@ class TestPortalSecurityWalk(KeyAccountPortalWalkCommon):
         self.walk_actor = actor
 
     def _walk_request(self, method, url, data=None, files=None, csrf=True):
+        self.walk_requests = getattr(self, "walk_requests", 0) + 1
         full = self.base_url() + url
         if method == "GET":
             return self.opener.get(full, allow_redirects=False, timeout=60)
@@ -548,17 +559,19 @@ class TestPortalSecurityWalk(KeyAccountPortalWalkCommon):
                 f"<{missing.args[0]}>"
             )
 
-    def _walk_get_url(self, pattern, spec, t):
+    def _walk_get_url(self, pattern, spec, t, token=True):
         url = self._walk_url(pattern, spec, t)
         params = dict(spec.query(t)) if spec.query else {}
-        if spec.token:
-            params["access_token"] = t.order.access_token
+        if spec.token and token:
+            record = spec.token_record(t) if spec.token_record else t.order
+            params["access_token"] = record.access_token
         return with_query(url, params)
 
     def _walk_form(self, spec, t):
         data = dict(spec.form(t)) if spec.form else {}
         if spec.token:
-            data["access_token"] = t.order.access_token
+            record = spec.token_record(t) if spec.token_record else t.order
+            data["access_token"] = record.access_token
         files = spec.files(t) if spec.files else None
         return data, files
 
@@ -598,7 +611,11 @@ class TestPortalSecurityWalk(KeyAccountPortalWalkCommon):
                     walked.append((actor, method, pattern))
                     with self.subTest(route=pattern, actor=actor, method=method):
                         self._walk_route(actor, method, pattern, routing, spec, A, B, C)
-        _logger.info("security walk: %s requests walked", len(walked))
+        _logger.info(
+            "security walk: %s routes and methods, %s requests",
+            len({(method, pattern) for _actor, method, pattern in walked}),
+            self.walk_requests,
+        )
 
     def _walk_route(self, actor, method, pattern, routing, spec, A, B, C):
         public_route = routing.get("auth") == "public"
@@ -608,8 +625,17 @@ class TestPortalSecurityWalk(KeyAccountPortalWalkCommon):
                 targets.append(("A", A))
             elif actor == "C":
                 targets.append(("C", C))
-            for key, t in targets:
-                url = self._walk_get_url(pattern, spec, t)
+            variants = [{}, *spec.extra.get("get_variants", ())]
+            if spec.token:
+                variants.append(None)  # B's ids without B's token
+            # the variants (other formats of the page) for B's records
+            for key, t, variant in (
+                (target_key, target, v)
+                for target_key, target in targets
+                for v in (variants if target_key == "B" else [{}])
+            ):
+                url = self._walk_get_url(pattern, spec, t, token=variant is not None)
+                url = with_query(url, variant)
                 case = f"{actor} GET {url} ({pattern}, records of {key})"
                 with self.subTest(case=case):
                     self._walk_case(
@@ -901,3 +927,104 @@ class TestPortalApplyWalk(KeyAccountPortalWalkCommon):
                 response, changes = self._apply(form)
                 self.assertFalse(changes, f"a duplicate application wrote {changes}")
                 self.assertIn("already registered", response.text)
+
+
+# A 1x1 PNG: the signature core's quotation acceptance asks for.
+SIGNATURE = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA"
+    "60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalCoreSaleRoutes(KeyAccountPortalWalkCommon):
+    """Core's sale portal routes (``/my/orders/<id>``, its signature and its
+    decline) reach key-account orders too: another customer's access token
+    shows nothing of the order, and no one signs, confirms or declines a
+    key-account order there (it is submitted to the review pool from the
+    key-account pages, and a suspended account changes nothing)."""
+
+    def setUp(self):
+        super().setUp()
+        self.tables = watched_tables(self.env)
+        self.authenticate("ka_portal_a", "ka_portal_a")
+        self.url_open("/my")  # assets compiled before the snapshots
+
+    def _login(self, actor):
+        logins = {"A": "ka_portal_a", "C": "ka_portal_c", "public": None}
+        self.authenticate(logins[actor], logins[actor])
+
+    def test_another_customers_token_shows_nothing(self):
+        B = self.walk["B"]
+        for actor in ("A", "C", "public"):
+            for order in (B.order, B.draft):
+                url = f"/my/orders/{order.id}?access_token={order.access_token}"
+                with self.subTest(actor=actor, url=url):
+                    self._login(actor)
+                    before = snapshot(self.env, self.tables)
+                    response = self.opener.get(self.base_url() + url, timeout=60)
+                    self.assertNotEqual(response.status_code, 500)
+                    leaked = found_markers(response_text(response), self.b_markers)
+                    self.assertFalse(
+                        leaked, f"{actor} GET {url} shows B's data {leaked}"
+                    )
+                    changes = snapshot_diff(before, snapshot(self.env, self.tables))
+                    self.assertFalse(changes, f"{actor} GET {url} wrote {changes}")
+
+    def test_no_one_signs_or_declines_a_key_account_order(self):
+        A, B, C = self.walk["A"], self.walk["B"], self.walk["C"]
+        cases = [
+            ("public", B.draft),  # B's token in anyone's hands
+            ("A", B.draft),
+            ("C", C.draft),  # a suspended account
+            ("A", A.draft),  # the owner: the review pool, not a signature
+        ]
+        for actor, order in cases:
+            for action in ("accept", "decline"):
+                with self.subTest(actor=actor, order=order.name, action=action):
+                    self._login(actor)
+                    self.env.cr.execute("SAVEPOINT ka_core_sale")
+                    try:
+                        self._check_sign_or_decline(actor, order, action)
+                    finally:
+                        self.env.cr.execute("ROLLBACK TO SAVEPOINT ka_core_sale")
+                        self.env.invalidate_all()
+
+    def _check_sign_or_decline(self, actor, order, action):
+        token = order.access_token
+        url = f"{self.base_url()}/my/orders/{order.id}/{action}"
+        before = snapshot(self.env, self.tables)
+        if action == "accept":
+            response = self.opener.post(
+                f"{url}?access_token={token}",
+                json={
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "access_token": token,
+                        "name": "走查签名",
+                        "signature": SIGNATURE,
+                    },
+                },
+                timeout=60,
+            )
+        else:
+            response = self.opener.post(
+                url,
+                data={
+                    "access_token": token,
+                    "decline_message": "走查拒绝",
+                    "csrf_token": Request.csrf_token(self),
+                },
+                timeout=60,
+            )
+        self.assertNotEqual(response.status_code, 500)
+        self.env.invalidate_all()
+        self.assertEqual(
+            order.state,
+            "draft",
+            f"{actor} changed {order.name} to {order.state} with core's "
+            f"quotation {action} (/my/orders/<id>/{action})",
+        )
+        changes = snapshot_diff(before, snapshot(self.env, self.tables))
+        self.assertFalse(changes, f"{actor} {action} wrote {changes}")
