@@ -214,6 +214,9 @@ class ResPartner(models.Model):
                 "is_company": True,
                 "is_key_account": True,
                 "key_account_source": "self_registered",
+                # the applicant's language (the page's), not the database's
+                # default: the invitation is written in it
+                "lang": self.env.lang,
                 "company_id": company.id,
                 "company_registry": code,
                 "key_account_legal_representative": text["legal_representative"],
@@ -478,7 +481,7 @@ class ResPartner(models.Model):
         if not name:
             return self.env["res.bank"]
         banks = self.env["res.bank"].sudo()
-        return banks.search([("name", "=ilike", name)], limit=1) or banks.create(
+        return banks.search([("name", "=", name)], limit=1) or banks.create(
             {"name": name, "country": self.env.ref("base.cn").id}
         )
 
@@ -505,7 +508,6 @@ class ResPartner(models.Model):
             ):
                 continue
             lang = applicant.lang or customer.lang or self.env.lang
-            translated = customer.with_context(lang=lang).env._
             wizard = (
                 self.env["portal.wizard"]
                 .sudo()
@@ -513,7 +515,7 @@ class ResPartner(models.Model):
                 .create(
                     {
                         "partner_ids": [Command.set(applicant.ids)],
-                        "welcome_message": translated(
+                        "welcome_message": customer.with_context(lang=lang).env._(
                             "Your application for %(company)s has been approved. "
                             "Sign up with the link below to order for your company "
                             "and follow your deliveries in our customer portal.",

@@ -4,12 +4,14 @@ import base64
 import contextlib
 import re
 from ast import literal_eval
+from unittest.mock import patch
 
 from markupsafe import escape
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
+from odoo.tools.translate import code_translations
 
 from odoo.addons.key_account_base.tests.common import make_uscc
 from odoo.addons.mail.tests.common import MockEmail
@@ -388,6 +390,34 @@ class TestPortalApplication(KeyAccountApplicationCommon):
         self.assertEqual(response.status_code, 400)
         self.assertFalse(self._application(form["credit_code"]))
 
+    def test_chinese_browser_gets_a_chinese_account(self):
+        """A browser asking for Chinese gets the page in Chinese, and the new
+        customer and its applicant (whose invitation is written in their
+        language) are Chinese-speaking."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env.ref(
+            "key_account_portal.portal_key_account_apply"
+        ).update_field_translations(
+            "arch_db", {"zh_CN": {"Apply for a Key Account": "大客户在线申请"}}
+        )
+        headers = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
+        response = self.url_open("/key-account/apply", headers=headers)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("大客户在线申请", response.text)
+        self.assertNotIn("Apply for a Key Account", response.text)
+        form = self._form(csrf_token=CSRF_RE.search(response.text).group(1))
+        response = self.url_open(
+            "/key-account/apply",
+            data=form,
+            files={"licence": ("执照.pdf", PDF, "application/pdf")},
+            headers=headers,
+        )
+        self.assertIn("/key-account/apply/thanks", response.url)
+        self.env.invalidate_all()
+        customer = self._application(form["credit_code"])
+        self.assertEqual(customer.lang, "zh_CN")
+        self.assertEqual(customer.key_account_applicant_id.lang, "zh_CN")
+
     def test_thanks_page_without_application(self):
         response = self.url_open("/key-account/apply/thanks")
         self.assertEqual(response.status_code, 200)
@@ -466,6 +496,28 @@ class TestPortalApplicationApproval(KeyAccountApplicationCommon):
         self.assertIn("li.na@apply-example.com", self._mails[0]["email_to"][0])
         self.assertTrue(
             customer.message_ids.filtered(lambda m: "was given portal access" in m.body)
+        )
+
+    def test_invitation_in_the_applicants_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        customer = self._submitted_application()
+        customer.key_account_applicant_id.lang = "zh_CN"
+        welcome = (
+            "Your application for %(company)s has been approved. Sign up with the "
+            "link below to order for your company and follow your deliveries in "
+            "our customer portal."
+        )
+        chinese = {welcome: "%(company)s 的大客户申请已审核通过。"}
+        with (
+            patch.dict(
+                code_translations.python_translations,
+                {("key_account_portal", "zh_CN"): chinese},
+            ),
+            self.mock_mail_gateway(mail_unlink_sent=False),
+        ):
+            customer.with_user(self.ka_manager).action_key_account_approve()
+        self.assertIn(
+            f"{customer.name} 的大客户申请已审核通过。", self._new_mails.body_html
         )
 
     def test_approval_of_a_back_office_account_invites_nobody(self):
