@@ -45,7 +45,7 @@ class SaleOrder(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # One order per customer (the orders of the portal are the key
         # account's own) and submission token.
         create_unique_index(
@@ -54,6 +54,7 @@ class SaleOrder(models.Model):
             self._table,
             ["partner_id", "key_account_portal_token"],
         )
+        return res
 
     # ------------------------------------------------------------------
     # The token is written by the portal's own code only
@@ -269,9 +270,15 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Quantities: set, never added
     # ------------------------------------------------------------------
-    def _key_account_portal_line_errors(self, line, quantity):
-        """Why ``line`` cannot take ``quantity`` (a list, empty if it can)."""
-        allocated = line.key_account_allocated_qty
+    @api.model
+    def _key_account_portal_format_qty(self, quantity):
+        """``quantity`` as the customer typed it: 7, 2.5 (not 7.0)."""
+        return f"{quantity:f}".rstrip("0").rstrip(".")
+
+    def _key_account_portal_line_errors(self, line, quantity, allocated_by_line):
+        """Why ``line`` cannot take ``quantity`` (a list, empty if it can);
+        ``allocated_by_line``: see ``_key_account_portal_allocated_by_line``."""
+        allocated = allocated_by_line.get(line.id, 0.0)
         rounding = line.product_uom.rounding
         if float_compare(quantity, allocated, precision_rounding=rounding) < 0:
             return [
@@ -280,7 +287,7 @@ class SaleOrder(models.Model):
                     "recipients, so the quantity cannot be less than that. Set at "
                     "least %(allocated)s, or change the recipients first.",
                     product=line.product_id.display_name,
-                    allocated=allocated,
+                    allocated=self._key_account_portal_format_qty(allocated),
                     uom=line.product_uom.name,
                 )
             ]
@@ -294,6 +301,7 @@ class SaleOrder(models.Model):
         self._key_account_portal_check_editable()
         lines = self.order_line.filtered(lambda line: not line.display_type)
         by_id = {line.id: line for line in lines}
+        allocated_by_line = self._key_account_portal_allocated_by_line()
         errors = []
         targets = {}
         for line_id, raw in line_quantities.items():
@@ -317,7 +325,9 @@ class SaleOrder(models.Model):
                     )
                 )
                 continue
-            errors += self._key_account_portal_line_errors(line, quantity)
+            errors += self._key_account_portal_line_errors(
+                line, quantity, allocated_by_line
+            )
             targets[line] = quantity
         if errors:
             raise UserError("\n".join(errors))
@@ -445,6 +455,7 @@ class SaleOrder(models.Model):
                 .search([("default_code", "in", missing)])
                 .mapped("default_code")
             )
+        allocated_by_line = self._key_account_portal_allocated_by_line()
         lines_by_product = self.order_line.filtered(
             lambda line: not line.display_type
         ).grouped("product_id")
@@ -484,7 +495,9 @@ class SaleOrder(models.Model):
                     )
                 )
             elif lines:
-                line_errors = self._key_account_portal_line_errors(lines, quantity)
+                line_errors = self._key_account_portal_line_errors(
+                    lines, quantity, allocated_by_line
+                )
                 errors += [
                     self.env._("Line %(line)s: %(error)s", line=number, error=error)
                     for error in line_errors

@@ -432,6 +432,12 @@ class TestPortalDraftPanel(KeyAccountPortalOrderingCommon):
         self.assertIn("cannot be less", self._flash_text(order.id))
         self._post(url, {f"line_qty_{gift.id}": "0"})
         self.assertTrue(gift.exists())
+        self._post(url, {"quick_pad": "KA-ENGINE-GIFT 5"})
+        self.assertEqual(gift.product_uom_qty, 10.0)
+        self.assertIn(
+            "Line 1: [KA-ENGINE-GIFT] 端午礼盒: 7 Units", self._flash_text(order.id)
+        )
+        self.assertIn("cannot be less", self._flash_text(order.id))
         self._post(url, {f"line_qty_{gift.id}": "7"})
         self.assertEqual(gift.product_uom_qty, 7.0)
 
@@ -774,3 +780,23 @@ class TestPortalOrderingAccess(KeyAccountPortalOrderingCommon):
         ]
         self._assert_no_b(responses)
         self.assertEqual(self._snapshot(), before)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalOrderingTour(KeyAccountPortalOrderingCommon):
+    def test_tour_catalog_quick_pad_submit(self):
+        self.authenticate("ka_portal_a", "ka_portal_a")
+        page = self.url_open(f"/my/key-account/orders/{self.order_a.id}")
+        if page.status_code == 404:
+            self.skipTest("the order page (H-follow) is not installed")
+        before = self._orders_of(self.customer_a)
+        self.start_tour(
+            "/my/key-account/catalog", "key_account_order_tour", login="ka_portal_a"
+        )
+        order = self._orders_of(self.customer_a) - before
+        self.assertEqual(len(order), 1)
+        self.assertEqual(
+            {line.product_id: line.product_uom_qty for line in order.order_line},
+            {self.product_a: 2.0, self.product_b: 4.0},
+        )
+        self.assertEqual(order.key_account_review_state, "pending")
