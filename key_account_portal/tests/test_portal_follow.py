@@ -142,6 +142,32 @@ class TestPortalFollowPages(KeyAccountFollowCommon):
         self.assertNotIn("ka_order_draft_panel", text)
         self.assertNoBData(response)
 
+    def test_carrier_tracking_reference(self):
+        """The carrier's reference is shown when a delivery module provides
+        one (stock_delivery's carrier_tracking_ref; a field of core stands in
+        for it when stock_delivery is not installed)."""
+        from ..controllers.follow import KeyAccountPortalFollow
+
+        self.authenticate("ka_portal_a", "ka_portal_a")
+        text = self.url_open(self._order_url(self.order_a)).text
+        has_field = "carrier_tracking_ref" in self.env["stock.picking"]._fields
+        self.assertEqual("Tracking Reference" in text, has_field)
+        self.patch(
+            KeyAccountPortalFollow, "_ka_follow_tracking_field", lambda self: "origin"
+        )
+        self.allocations_a[0].picking_id.origin = "SF1234567890"
+        text = self.url_open(self._order_url(self.order_a)).text
+        self.assertIn("Tracking Reference", text)
+        self.assertIn("SF1234567890", text)
+        report = self.url_open(self._order_url(self.order_a, "/report.xlsx"))
+        rows = list(
+            load_workbook(io.BytesIO(report.content), read_only=True).active.iter_rows(
+                values_only=True
+            )
+        )
+        self.assertIn("Tracking Reference", rows[0])
+        self.assertIn("SF1234567890", [value for row in rows for value in row])
+
     def test_order_page_of_another_company(self):
         self.authenticate("ka_portal_a", "ka_portal_a")
         self.order_a._portal_ensure_token()

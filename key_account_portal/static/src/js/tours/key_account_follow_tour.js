@@ -27,11 +27,20 @@ registry.category("web_tour.tours").add("key_account_follow_tour", {
             trigger: "#ka_recipients h3:contains('收件人配送')",
         },
         {
-            content: "A delivered recipient waits for acceptance",
+            content: "Accept one delivered recipient",
             trigger: ".o_ka_recipient_row:contains('甲方收件人001') .o_ka_accept_one",
+            run: "click",
         },
         {
-            content: "Accept every delivered recipient",
+            content: "It is accepted (in Chinese), the next one still waits",
+            trigger: ".o_ka_recipient_row:contains('甲方收件人001') .o_ka_acceptance .badge:contains('已验收')",
+        },
+        {
+            content: "The second delivered recipient still waits for acceptance",
+            trigger: ".o_ka_recipient_row:contains('甲方收件人002') .o_ka_accept_one",
+        },
+        {
+            content: "Accept every delivered recipient left",
             trigger: "#ka_accept_all button[name='accept_all']",
             run: "click",
         },
@@ -40,8 +49,8 @@ registry.category("web_tour.tours").add("key_account_follow_tour", {
             trigger: ".o_key_account_portal .alert-success",
         },
         {
-            content: "The recipient is accepted",
-            trigger: ".o_ka_recipient_row:contains('甲方收件人001') .o_ka_acceptance .badge:contains('已验收')",
+            content: "The second recipient is accepted",
+            trigger: ".o_ka_recipient_row:contains('甲方收件人002') .o_ka_acceptance .badge:contains('已验收')",
         },
         {
             content: "The undelivered recipient is still pending",
