@@ -4,6 +4,7 @@
 the module's routes read from the live routing map, URL building, database
 snapshots and the text of a response as a person (or a script) reads it."""
 
+import contextlib
 import io
 import json
 import re
@@ -265,12 +266,11 @@ def response_text(response):
                     parts.append(archive.read(name).decode("utf-8", "replace"))
     else:
         text = content.decode("utf-8", "replace")
-        if "json" in ctype:
-            try:
-                text = json.dumps(json.loads(text), ensure_ascii=False)
-            except ValueError:
-                pass
         parts.append(text)
+        if "json" in ctype:
+            # the escaped characters (\uXXXX) as a person reads them
+            with contextlib.suppress(ValueError):
+                parts.append(json.dumps(json.loads(text), ensure_ascii=False))
     return "\n".join(parts)
 
 
