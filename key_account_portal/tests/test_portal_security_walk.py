@@ -596,6 +596,7 @@ class TestPortalSecurityWalk(KeyAccountPortalWalkCommon):
     def test_walk(self):
         routes = self._walk_routes()
         self.walk_tables = watched_tables(self.env)
+        _logger.info("security walk: tables watched %s", ", ".join(self.walk_tables))
         A, B, C = self.walk["A"], self.walk["B"], self.walk["C"]
         # compile the assets once: rendering the first page stores them
         self._walk_login("A")
