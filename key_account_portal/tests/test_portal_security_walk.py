@@ -744,6 +744,50 @@ class TestPortalSecurityWalk(KeyAccountPortalWalkCommon):
         )
         self._walk_no_b_data(case, response)
 
+    def test_walk_junk_parameters(self):
+        """Every GET route of the owner with junk in the parameters the pages
+        read (search, filters, sorting, formats, flash counters): no server
+        error, nothing written, and the text sent back is escaped."""
+        routes = self._walk_routes()
+        self.walk_tables = watched_tables(self.env)
+        A = self.walk["A"]
+        junk = "%'\"<script>ka_walk()</script>"
+        params = {
+            name: junk
+            for name in (
+                "search",
+                "filterby",
+                "sortby",
+                "category",
+                "format",
+                "page",
+                "imported",
+                "added",
+                "answered",
+                "accepted",
+                "reported",
+                "download",
+            )
+        }
+        self._walk_login("A")
+        self.url_open("/my")
+        for pattern, routings in routes.items():
+            spec = ROUTES[pattern]
+            if "GET" not in dict(route_methods(routings)):
+                continue
+            with self.subTest(route=pattern):
+                url = with_query(self._walk_get_url(pattern, spec, A), params)
+                self._walk_case(f"A GET {url}", self._walk_check_junk, url)
+
+    def _walk_check_junk(self, case, url):
+        response = self._walk_request("GET", url)
+        self.assertNotEqual(response.status_code, 500, f"{case}: server error")
+        self.assertNotIn(
+            "<script>ka_walk()",
+            response.text,
+            f"{case}: the page sends the parameter back unescaped",
+        )
+
     # ------------------------------------------------------------------
     # Route declarations
     # ------------------------------------------------------------------
