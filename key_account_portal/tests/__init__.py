@@ -12,3 +12,4 @@ from . import test_portal_ordering
 from . import test_portal_follow
 from . import test_portal_follow_perf
 from . import test_portal_follow_tour
+from . import test_portal_security_walk
