@@ -71,6 +71,22 @@ class KeyAccountPortal(CustomerPortal):
             raise AccessError(_("This order is not one of your company's."))
         return order_sudo
 
+    def _document_check_access(self, model_name, document_id, access_token=None):
+        """Core's check, for every portal route (core's quotation pages
+        included): an access token does not open a key-account order. Its
+        share link shows the customer's recipients and lets the quotation be
+        answered; only the users the record rules let read the order (the
+        company's contacts, the sales team) open it."""
+        document_sudo = super()._document_check_access(
+            model_name, document_id, access_token=access_token
+        )
+        if (
+            model_name == "sale.order"
+            and document_sudo.partner_id.commercial_partner_id.is_key_account
+        ):
+            request.env[model_name].browse(document_id).check_access("read")
+        return document_sudo
+
     # ------------------------------------------------------------------
     # Uploads
     # ------------------------------------------------------------------

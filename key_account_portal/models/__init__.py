@@ -9,3 +9,4 @@ from . import key_account_portal_application_attempt
 from . import res_partner_application
 from . import key_account_contract_portal
 from . import sale_order_portal_order
+from . import sale_order_core_portal
