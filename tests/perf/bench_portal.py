@@ -37,6 +37,7 @@ last line printed is
 
 import argparse
 import io
+import re
 import sys
 import time
 from contextlib import contextmanager
@@ -329,6 +330,67 @@ class Bench:
                 best = (seconds, queries)
         return best
 
+    def build_draft(self, order_id):
+        """A quotation of the customer with the allocations of ``order_id``
+        (the same recipients), committed: what a buyer submits after an
+        upload. Auto-approval is on, as the issue's path describes."""
+        with self.transaction(commit=True) as env:
+            env = env(context={"tracking_disable": True, "mail_create_nolog": True})
+            source = env["sale.order"].browse(order_id)
+            source.company_id.key_account_review_auto_approve = True
+            line = source.order_line[0]
+            order = env["sale.order"].create(
+                {
+                    "partner_id": source.partner_id.id,
+                    "company_id": source.company_id.id,
+                    "warehouse_id": source.warehouse_id.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": line.product_id.id,
+                                "product_uom_qty": line.product_uom_qty,
+                            }
+                        )
+                    ],
+                }
+            )
+            env["key.account.allocation"].create(
+                [
+                    {
+                        "order_line_id": order.order_line.id,
+                        "recipient_id": allocation.recipient_id.id,
+                        "quantity": allocation.quantity,
+                        "department": allocation.department,
+                    }
+                    for allocation in source.key_account_allocation_ids
+                ]
+            )
+            return order.id
+
+    def measure_submit(self, client, order_id):
+        """Seconds and queries of the buyer's Submit (review pool, automatic
+        approval, confirmation queued for the job runner)."""
+        url = f"/my/key-account/orders/{order_id}"
+        page = client.get(url).get_data(as_text=True)
+        found = re.search(
+            r'action="/my/key-account/orders/\d+/submit">\s*<input type="hidden" '
+            r'name="csrf_token" value="([^"]+)"',
+            page,
+        )
+        if not found:
+            sys.exit(f"{url}: no Submit form on the draft's page")
+        queries = odoo.sql_db.sql_counter
+        started = time.perf_counter()
+        response = client.post(f"{url}/submit", data={"csrf_token": found[1]})
+        seconds = time.perf_counter() - started
+        queries = odoo.sql_db.sql_counter - queries
+        with self.transaction() as env:
+            order = env["sale.order"].browse(order_id)
+            states = (order.key_account_review_state, order.key_account_confirm_state)
+        if response.status_code not in (302, 303) or states != ("approved", "queued"):
+            sys.exit(f"{url}/submit: HTTP {response.status_code}, states {states}")
+        return seconds, queries
+
     def measure_report(self, client, order_id):
         """Seconds, queries and rows of the XLSX delivery report."""
         from openpyxl import load_workbook
@@ -384,6 +446,14 @@ def main(argv=None):
         print(
             f"N={n}: delivery report (XLSX, {rows} rows, {size // 1024} KiB) in "
             f"{seconds:.2f} s, {queries} queries",
+            flush=True,
+        )
+    for n in args.sizes:
+        draft_id = bench.build_draft(orders[n])
+        seconds, queries = bench.measure_submit(client, draft_id)
+        print(
+            f"N={n}: submit to the review pool (approved automatically, "
+            f"confirmation queued) in {seconds:.2f} s, {queries} queries",
             flush=True,
         )
     flat = all(
