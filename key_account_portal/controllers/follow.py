@@ -366,6 +366,16 @@ class KeyAccountPortalFollow(KeyAccountPortal):
                 "ka_recipient_filters": self._ka_follow_recipient_filters(),
                 "ka_filterby": filterby,
                 "ka_can_accept": can_accept,
+                # the chatter posts with the order's token (portal users do
+                # not write orders); the token opens the thread only to
+                # users who may read the order (sale_order_core_portal.py)
+                "ka_chatter_token": (
+                    order_sudo._portal_ensure_token()
+                    if own
+                    and not recipients_only
+                    and user.partner_id._key_account_portal_access() == "active"
+                    else False
+                ),
                 "ka_editable_draft": not recipients_only
                 and self._ka_follow_is_editable_draft(order_sudo),
                 "ka_has_tracking": bool(self._ka_follow_tracking_field()),
