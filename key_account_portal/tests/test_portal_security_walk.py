@@ -845,8 +845,7 @@ class TestPortalUploadLimits(KeyAccountPortalWalkCommon):
             for pattern, spec in ROUTES.items()
             if spec.extra.get("upload_field") and pattern in routes
         }
-        if not uploads:
-            self.skipTest("the module has no upload route yet")
+        self.assertTrue(uploads, "the walk's table names no upload route of the module")
         tables = watched_tables(self.env)
         A = self.walk["A"]
         self.authenticate("ka_portal_a", "ka_portal_a")
@@ -899,8 +898,7 @@ class TestPortalApplyWalk(KeyAccountPortalWalkCommon):
 
     def setUp(self):
         super().setUp()
-        if "/key-account/apply" not in module_routes(self.env):
-            self.skipTest("the module has no application route yet")
+        self.assertIn("/key-account/apply", module_routes(self.env))
         self.tables = watched_tables(self.env)
         self.tables.pop(self.ATTEMPTS, None)
 
