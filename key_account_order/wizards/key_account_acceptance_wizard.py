@@ -111,6 +111,11 @@ class KeyAccountAcceptanceWizard(models.TransientModel):
     def _accept(self, allocations):
         self._check_acceptance_rights(allocations)
         self._check_delivered(allocations)
+        # A second click (or a second Accept of the same delivery) records
+        # nothing more: no second write, no second message.
+        allocations = allocations.filtered(lambda a: a.acceptance_state != "accepted")
+        if not allocations:
+            return True
         allocations.sudo().write(
             {
                 "acceptance_state": "accepted",
