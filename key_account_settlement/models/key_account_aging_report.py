@@ -1,12 +1,13 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Receivables aging of the key accounts: a SQL view over the open items of
-the receivable accounts (posted, not reconciled), one row per journal item.
+the receivable accounts (posted, open as of today), one row per journal item.
 
-The buckets are computed by one query built by ``_aging_query(date)``: the
-view uses it with ``CURRENT_DATE`` (the report is always as of today), and
-``_get_aging(date)`` runs the same query for any date (tests at fixed dates,
-a reminder or a statement as of a given day), so both share one definition.
+The open items and their buckets come from ``key.account.customer.balance``
+(what a customer owes, at a date): the view reads its open items as of
+``CURRENT_DATE`` (the report is always as of today), and ``_get_aging(date)``
+reads its figures for any date, so the aging agrees with the statement, the
+credit hold, the contract and the reminders.
 """
 
 from collections import defaultdict
@@ -14,7 +15,7 @@ from collections import defaultdict
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-BUCKETS = ("not_due", "1_30", "31_60", "61_90", "over_90")
+from .key_account_customer_balance import BUCKET_NAMES as BUCKETS
 
 
 class KeyAccountAgingReport(models.Model):
@@ -35,7 +36,17 @@ class KeyAccountAgingReport(models.Model):
             "reconciled",
             "date",
             "date_maturity",
+            "name",
+            "debit",
+            "credit",
+            "balance",
             "amount_residual",
+        ],
+        "account.partial.reconcile": [
+            "debit_move_id",
+            "credit_move_id",
+            "amount",
+            "max_date",
         ],
         "account.account": ["account_type"],
         "res.partner": [
@@ -82,46 +93,36 @@ class KeyAccountAgingReport(models.Model):
     @api.model
     def _aging_query(self, date):
         """The open receivable items of key accounts with their buckets as of
-        ``date`` (an SQL expression of type date)."""
-        days = SQL("(%s - COALESCE(aml.date_maturity, aml.date))", date)
-
-        def bucket(condition):
-            return SQL(
-                "CASE WHEN %s THEN aml.amount_residual ELSE 0 END",
-                condition,
-            )
-
+        ``date`` (an SQL expression of type date): the open items and buckets
+        of ``key.account.customer.balance``."""
+        balance = self.env["key.account.customer.balance"]
+        buckets = balance._bucket_sql(SQL("items.residual"), SQL("items.days_due"))
         return SQL(
-            """SELECT aml.id AS id,
-                      aml.move_id AS move_id,
+            """SELECT items.id AS id,
+                      items.move_id AS move_id,
                       p.id AS partner_id,
                       p.user_id AS user_id,
                       p.key_account_tier AS key_account_tier,
-                      aml.company_id AS company_id,
-                      aml.company_currency_id AS currency_id,
-                      aml.date AS date,
-                      COALESCE(aml.date_maturity, aml.date) AS date_maturity,
-                      GREATEST(%(days)s, 0) AS days_overdue,
-                      aml.amount_residual AS amount_residual,
+                      items.company_id AS company_id,
+                      items.currency_id AS currency_id,
+                      items.date AS date,
+                      items.due_date AS date_maturity,
+                      GREATEST(items.days_due, 0) AS days_overdue,
+                      items.residual AS amount_residual,
                       %(not_due)s AS amount_not_due,
                       %(b1)s AS amount_1_30,
                       %(b31)s AS amount_31_60,
                       %(b61)s AS amount_61_90,
                       %(b90)s AS amount_over_90
-                 FROM account_move_line aml
-                 JOIN account_account acc ON acc.id = aml.account_id
-                 JOIN res_partner line_partner ON line_partner.id = aml.partner_id
-                 JOIN res_partner p ON p.id = line_partner.commercial_partner_id
-                WHERE acc.account_type = 'asset_receivable'
-                  AND aml.parent_state = 'posted'
-                  AND NOT aml.reconciled
-                  AND p.is_key_account""",
-            days=days,
-            not_due=bucket(SQL("%s <= 0", days)),
-            b1=bucket(SQL("%s BETWEEN 1 AND 30", days)),
-            b31=bucket(SQL("%s BETWEEN 31 AND 60", days)),
-            b61=bucket(SQL("%s BETWEEN 61 AND 90", days)),
-            b90=bucket(SQL("%s > 90", days)),
+                 FROM (%(items)s) items
+                 JOIN res_partner p ON p.id = items.partner_id
+                WHERE p.is_key_account""",
+            items=balance._items_sql(date, open_only=True),
+            not_due=buckets["not_due"],
+            b1=buckets["1_30"],
+            b31=buckets["31_60"],
+            b61=buckets["61_90"],
+            b90=buckets["over_90"],
         )
 
     def init(self):
@@ -136,38 +137,26 @@ class KeyAccountAgingReport(models.Model):
 
     @api.model
     def _get_aging(self, date, partners=None, companies=None):
-        """Aging as of ``date``, one query: {(partner id, company id):
-        {bucket: amount in company currency}}, buckets as in ``BUCKETS``
-        plus "total". No access rules: callers read what they may show."""
-        self.env["account.move.line"].flush_model()
-        self.env["res.partner"].flush_model(
-            ["commercial_partner_id", "is_key_account", "user_id", "key_account_tier"]
+        """Aging of the key accounts of ``partners`` (default: all) as of
+        ``date``, read from ``key.account.customer.balance``: {(partner id,
+        company id): {bucket: amount in company currency}}, buckets as in
+        ``BUCKETS`` plus "total" (the open amount), for the customers with
+        open items. No access rules: callers read what they may show."""
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        if partners is None:
+            partners = Partner.search([("is_key_account", "=", True)])
+        partners = partners.sudo().commercial_partner_id.filtered("is_key_account")
+        balances = self.env["key.account.customer.balance"]._get_balances(
+            partners, companies, date, orders=False
         )
-        conditions = [SQL("TRUE")]
-        if partners is not None:
-            conditions.append(
-                SQL("aging.partner_id IN %s", tuple(partners.ids) or (0,))
-            )
-        if companies is not None:
-            conditions.append(
-                SQL("aging.company_id IN %s", tuple(companies.ids) or (0,))
-            )
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT aging.partner_id, aging.company_id,
-                          SUM(aging.amount_not_due), SUM(aging.amount_1_30),
-                          SUM(aging.amount_31_60), SUM(aging.amount_61_90),
-                          SUM(aging.amount_over_90), SUM(aging.amount_residual)
-                     FROM (%s) aging
-                    WHERE %s
-                 GROUP BY aging.partner_id, aging.company_id""",
-                self._aging_query(SQL("%s::date", fields.Date.to_date(date))),
-                SQL(" AND ").join(conditions),
-            )
+        return defaultdict(
+            lambda: dict.fromkeys(BUCKETS + ("total",), 0.0),
+            {
+                key: dict(
+                    {bucket: figures[bucket] for bucket in BUCKETS},
+                    total=figures["open"],
+                )
+                for key, figures in balances.items()
+                if figures["open_count"]
+            },
         )
-        result = defaultdict(lambda: dict.fromkeys(BUCKETS + ("total",), 0.0))
-        for partner_id, company_id, *amounts in rows:
-            result[partner_id, company_id] = dict(
-                zip(BUCKETS + ("total",), amounts, strict=True)
-            )
-        return result

@@ -243,30 +243,22 @@ class KeyAccountStatement(models.Model):
     def _receivable_items_sql(self, company, partners, date_to, date_from=None):
         """SELECT of the posted receivable journal items of ``partners``
         (commercial entities, their contacts' items included) dated up to
-        ``date_to`` (and from ``date_from`` when given)."""
+        ``date_to`` (and from ``date_from`` when given): the items of
+        ``key.account.customer.balance``, with their entries' type, number
+        and reference."""
+        items = self.env["key.account.customer.balance"]._items_sql(
+            date_to, partners, company, date_from=date_from, residual=False
+        )
         return SQL(
             """
-            SELECT rp.commercial_partner_id AS partner_id, aml.id,
-                   aml.move_id, aml.date, aml.date_maturity, aml.debit,
-                   aml.credit, aml.balance, move.move_type,
-                   move.name AS move_name,
-                   COALESCE(NULLIF(move.ref, ''), aml.name) AS ref
-              FROM account_move_line aml
-              JOIN account_account acc
-                ON acc.id = aml.account_id
-               AND acc.account_type = 'asset_receivable'
-              JOIN account_move move ON move.id = aml.move_id
-              JOIN res_partner rp ON rp.id = aml.partner_id
-             WHERE aml.parent_state = 'posted'
-               AND aml.company_id = %(company)s
-               AND aml.date <= %(date_to)s
-               AND rp.commercial_partner_id IN %(partners)s
-               %(from_clause)s
+            SELECT items.partner_id, items.id, items.move_id, items.date,
+                   items.date_maturity, items.debit, items.credit,
+                   items.balance, move.move_type, move.name AS move_name,
+                   COALESCE(NULLIF(move.ref, ''), items.name) AS ref
+              FROM (%s) items
+              JOIN account_move move ON move.id = items.move_id
             """,
-            company=company.id,
-            date_to=date_to,
-            partners=tuple(partners.ids),
-            from_clause=SQL("AND aml.date >= %s", date_from) if date_from else SQL(),
+            items,
         )
 
     @api.model
@@ -275,57 +267,45 @@ class KeyAccountStatement(models.Model):
         ``partners`` for the period, in one query whatever the number of
         customers and journal items.
 
-        The amounts are those of the posted receivable journal items in
-        company currency, so the closing balance is the customer's receivable
-        balance in the ledger at ``date_to``; the overdue amount counts the
-        reconciliations dated up to ``date_to`` (``max_date`` of the partial
-        reconciliations), as the customer's account stood that day. The lines
-        are inserted by ``_insert_lines``.
+        The closing balance and the overdue amount are what the customer
+        owes on ``date_to`` (``key.account.customer.balance``: the ledger
+        balance of its receivable items in company currency, and what was
+        unpaid and due before that day, counting the reconciliations dated
+        up to it); the period's items give invoices, credit notes and
+        payments, and the opening balance is the closing balance less them.
+        The lines are inserted by ``_insert_lines``.
         """
         if not partners:
             return {}
-        items = self._receivable_items_sql(company, partners, date_to)
+        items = self._receivable_items_sql(company, partners, date_to, date_from)
+        figures = self.env["key.account.customer.balance"]._balances_sql(
+            date_to, partners, company, ledger=True
+        )
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
-                WITH items AS (%(items)s)
-                SELECT items.partner_id,
+                WITH items AS (%(items)s), figures AS (%(figures)s)
+                SELECT p.id,
+                       COALESCE(MAX(figures.balance), 0)
+                           - COALESCE(SUM(items.balance), 0),
                        COALESCE(SUM(items.balance)
-                           FILTER (WHERE items.date < %(date_from)s), 0),
-                       COALESCE(SUM(items.balance)
-                           FILTER (WHERE items.date >= %(date_from)s
-                                   AND items.move_type IN %(invoice_types)s), 0),
+                           FILTER (WHERE items.move_type IN %(invoice_types)s), 0),
                        COALESCE(-SUM(items.balance)
-                           FILTER (WHERE items.date >= %(date_from)s
-                                   AND items.move_type IN %(refund_types)s), 0),
+                           FILTER (WHERE items.move_type IN %(refund_types)s), 0),
                        COALESCE(-SUM(items.balance)
-                           FILTER (WHERE items.date >= %(date_from)s
-                                   AND items.move_type NOT IN %(other_types)s), 0),
-                       COALESCE(SUM(items.balance), 0),
-                       COALESCE(SUM(items.balance - COALESCE(dr.amount, 0)
-                                    + COALESCE(cr.amount, 0))
-                           FILTER (WHERE items.balance > 0
-                                   AND items.date_maturity < %(date_to)s), 0),
-                       COUNT(*) FILTER (WHERE items.date >= %(date_from)s)
-                FROM items
-                LEFT JOIN LATERAL (
-                    SELECT SUM(apr.amount) AS amount
-                      FROM account_partial_reconcile apr
-                     WHERE apr.debit_move_id = items.id
-                       AND apr.max_date <= %(date_to)s
-                ) dr ON items.balance > 0 AND items.date_maturity < %(date_to)s
-                LEFT JOIN LATERAL (
-                    SELECT SUM(apr.amount) AS amount
-                      FROM account_partial_reconcile apr
-                     WHERE apr.credit_move_id = items.id
-                       AND apr.max_date <= %(date_to)s
-                ) cr ON items.balance > 0 AND items.date_maturity < %(date_to)s
-                GROUP BY items.partner_id
+                           FILTER (WHERE items.move_type NOT IN %(other_types)s), 0),
+                       COALESCE(MAX(figures.balance), 0),
+                       COALESCE(MAX(figures.overdue), 0),
+                       COUNT(items.id)
+                  FROM unnest(%(partner_ids)s::int[]) p(id)
+             LEFT JOIN figures ON figures.partner_id = p.id
+             LEFT JOIN items ON items.partner_id = p.id
+              GROUP BY p.id
                 """,
                 items=items,
-                date_from=date_from,
-                date_to=date_to,
+                figures=figures,
+                partner_ids=partners.ids,
                 invoice_types=INVOICE_TYPES,
                 refund_types=CREDIT_NOTE_TYPES,
                 other_types=INVOICE_TYPES + CREDIT_NOTE_TYPES,

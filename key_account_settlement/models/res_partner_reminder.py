@@ -2,29 +2,18 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Overdue reminders: a daily scheduled action sends each key account with
 overdue invoices one email (per company) listing them, to its finance
-contact, at most once every N days (the company's reminder interval)."""
+contact, at most once every N days (the company's reminder interval, on
+``res.company``). What is overdue comes from ``key.account.customer.balance``.
+"""
 
 import logging
+from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
 REMINDER_TEMPLATE = "key_account_settlement.res_partner_mail_template_overdue_reminder"
-
-
-class ResCompany(models.Model):
-    """The reminders' company setting (kept with the reminder code it drives)."""
-
-    _inherit = "res.company"
-
-    key_account_reminder_interval = fields.Integer(
-        string="Overdue Reminder Interval (Days)",
-        default=7,
-        help="A key account with overdue invoices receives a reminder at most "
-        "once in this number of days. 0 sends no reminders.",
-    )
 
 
 class ResPartner(models.Model):
@@ -48,49 +37,47 @@ class ResPartner(models.Model):
         return contacts[:1] or self
 
     def _key_account_overdue_invoices(self, date=None):
-        """Posted customer invoices of the customer (``self``, commercial
-        entity) in the current company, unpaid and due before ``date``
-        (today by default), oldest first."""
+        """The customer's (``self``, commercial entity) invoices and other
+        entries of the current company with an item owed and past due on
+        ``date`` (today by default), oldest due first: the items the overdue
+        amount of ``key.account.customer.balance`` sums."""
         self.ensure_one()
-        date = date or fields.Date.context_today(self)
-        return self.env["account.move"].search(
-            [
-                ("commercial_partner_id", "=", self.id),
-                ("company_id", "=", self.env.company.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("invoice_date_due", "<", date),
-            ],
-            order="invoice_date_due, id",
+        items = self.env["key.account.customer.balance"]._get_open_items(
+            self, self.env.company, date, overdue_only=True
         )
+        return self.env["account.move"].browse(
+            list(dict.fromkeys(item["move_id"] for item in items))
+        )
+
+    def _key_account_overdue_amount(self, date=None):
+        """What the customer (``self``) owes overdue to the current company
+        on ``date`` (today by default), in company currency: the reminder's
+        total, read from ``key.account.customer.balance``."""
+        self.ensure_one()
+        balances = self.env["key.account.customer.balance"]._get_balances(
+            self, self.env.company, date, orders=False
+        )
+        return balances[self.commercial_partner_id.id, self.env.company.id]["overdue"]
 
     @api.model
     def _key_account_reminder_candidates(self, date):
-        """{company id: commercial partner ids} of key accounts with an
-        overdue open receivable item on ``date``, one query."""
-        self.env["account.move.line"].flush_model()
-        self.flush_model(["commercial_partner_id", "is_key_account"])
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT aml.company_id, array_agg(DISTINCT p.commercial_partner_id)
-                     FROM account_move_line aml
-                     JOIN account_account acc ON acc.id = aml.account_id
-                     JOIN account_move m ON m.id = aml.move_id
-                     JOIN res_partner p ON p.id = aml.partner_id
-                     JOIN res_partner cp ON cp.id = p.commercial_partner_id
-                    WHERE acc.account_type = 'asset_receivable'
-                      AND aml.parent_state = 'posted'
-                      AND NOT aml.reconciled
-                      AND m.move_type = 'out_invoice'
-                      AND aml.amount_residual > 0
-                      AND COALESCE(aml.date_maturity, aml.date) < %s
-                      AND cp.is_key_account
-                 GROUP BY aml.company_id""",
-                date,
-            )
+        """{company id: commercial partner ids} of key accounts owing an
+        overdue amount on ``date`` (``key.account.customer.balance``), one
+        query for all."""
+        partners = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("is_key_account", "=", True)])
+            .commercial_partner_id.filtered("is_key_account")
         )
-        return dict(rows)
+        balances = self.env["key.account.customer.balance"]._get_balances(
+            partners, date=date, orders=False
+        )
+        result = defaultdict(list)
+        for (partner_id, company_id), figures in sorted(balances.items()):
+            if figures["overdue"] > 0:
+                result[company_id].append(partner_id)
+        return dict(result)
 
     @api.model
     def _cron_key_account_overdue_reminders(self):

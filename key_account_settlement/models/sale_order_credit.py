@@ -13,6 +13,11 @@ credit step refuses orders of a contract when
 * an invoice of the customer is overdue for more days than the contract's
   grace period.
 
+What the customer owes is read from ``key.account.customer.balance``, the
+same figures as the contract's credit available (which the portal shows and
+the review pool's auto-approval reads), the statement, the aging and the
+reminders.
+
 Concurrency: the customer's row is updated inside the check. Odoo runs in
 REPEATABLE READ: a second transaction checking the same customer waits for
 the first and then fails with a serialization error (a plain ``SELECT ...
@@ -137,20 +142,26 @@ class SaleOrder(models.Model):
         """{order: why it is held} for the orders of ``self`` on credit hold
         (no lock: the pipeline step locks first). ``together``: each order
         counts the orders of ``self`` before it, as when they are confirmed
-        together; else each order is judged alone (the form's warning)."""
+        together; else each order is judged alone (the form's warning).
+
+        What the customer owes comes from ``key.account.customer.balance``,
+        as the contract's credit available: an order is held when its total
+        exceeds the contract's credit available."""
         reasons = {}
         orders = self._key_account_credit_orders()
         if not orders:
             return reasons
-        exposure = orders._key_account_credit_exposure()
+        credit = orders._key_account_credit_exposure()
         today = fields.Date.context_today(self)
-        # orders of self already counted, per (customer, company)
+        # orders of self already counted, per (customer, company), in company
+        # currency
         pending = defaultdict(float)
         for order in orders:
             contract = order.key_account_contract_id
             partner = order.partner_id.commercial_partner_id
-            key = (partner.id, order.company_id.id)
-            figures = exposure[key]
+            company = order.company_id
+            key = (partner.id, company.id)
+            figures = credit[contract.id]
             oldest = figures["oldest_due"]
             grace = contract.credit_overdue_grace_days
             if oldest and (today - oldest).days > grace:
@@ -163,7 +174,7 @@ class SaleOrder(models.Model):
                     order=order.name,
                     customer=partner.display_name,
                     overdue=format_amount(
-                        self.env, figures["overdue"], order.company_id.currency_id
+                        self.env, figures["overdue"], company.currency_id
                     ),
                     due=format_date(self.env, oldest),
                     days=(today - oldest).days,
@@ -174,22 +185,16 @@ class SaleOrder(models.Model):
             if not contract.credit_limit:
                 continue
             currency = contract.currency_id
-            company = order.company_id
-
-            def convert(amount, from_currency, currency=currency, company=company):
-                return from_currency._convert(
-                    amount, currency, company, today, round=False
-                )
-
-            receivable = convert(figures["receivable"], company.currency_id)
-            uninvoiced = sum(
-                convert(amount, self.env["res.currency"].browse(currency_id))
-                for currency_id, amount in figures["uninvoiced"].items()
+            own = order.currency_id._convert(
+                order.amount_total, company.currency_id, company, today, round=False
             )
-            amount = pending[key] + convert(order.amount_total, order.currency_id)
+            before = pending[key]
             if together:
-                pending[key] = amount
-            total = receivable + uninvoiced + amount
+                pending[key] += own
+            amount = company.currency_id._convert(
+                before + own, currency, company, today, round=False
+            )
+            total = figures["exposure"] + amount
             if (
                 float_compare(
                     total, contract.credit_limit, precision_rounding=currency.rounding
@@ -207,8 +212,8 @@ class SaleOrder(models.Model):
                     order=order.name,
                     customer=partner.display_name,
                     total=format_amount(self.env, total, currency),
-                    receivable=format_amount(self.env, receivable, currency),
-                    uninvoiced=format_amount(self.env, uninvoiced, currency),
+                    receivable=format_amount(self.env, figures["receivable"], currency),
+                    uninvoiced=format_amount(self.env, figures["uninvoiced"], currency),
                     amount=format_amount(self.env, amount, currency),
                     limit=format_amount(self.env, contract.credit_limit, currency),
                     contract=contract.name,
@@ -248,90 +253,14 @@ class SaleOrder(models.Model):
         )
 
     def _key_account_credit_exposure(self):
-        """Credit figures of the customers of ``self`` in their companies,
-        two queries for all: {(commercial partner id, company id): {
-        "receivable": open receivable residual (company currency),
-        "overdue": residual of the overdue invoices (company currency),
-        "oldest_due": oldest due date of an unpaid invoice,
-        "uninvoiced": {currency id: confirmed orders' amount not invoiced
-        yet, tax included}}}. The orders of ``self`` are not counted."""
-        result = defaultdict(
-            lambda: {
-                "receivable": 0.0,
-                "overdue": 0.0,
-                "oldest_due": False,
-                "uninvoiced": defaultdict(float),
-            }
+        """The credit position of the contracts of the orders of ``self``,
+        read from ``key.account.customer.balance`` (as the contract's credit
+        available): {contract id: {"receivable", "uninvoiced", "exposure",
+        "credit_available" (contract currency), "overdue", "oldest_due"}}.
+        The orders of ``self`` are not counted. Two queries for all."""
+        return self.env["key.account.customer.balance"]._get_contract_credit(
+            self.key_account_contract_id, exclude_orders=self
         )
-        partner_ids = tuple(self.partner_id.commercial_partner_id.ids)
-        company_ids = tuple(self.company_id.ids)
-        today = fields.Date.context_today(self)
-        self.env["account.move.line"].flush_model(
-            ["partner_id", "company_id", "amount_residual", "reconciled"]
-            + ["parent_state", "date", "date_maturity", "account_id"]
-        )
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT p.commercial_partner_id, aml.company_id,
-                          SUM(aml.amount_residual),
-                          COALESCE(SUM(aml.amount_residual) FILTER (
-                              WHERE aml.amount_residual > 0
-                                AND COALESCE(aml.date_maturity, aml.date) < %(today)s
-                          ), 0),
-                          MIN(COALESCE(aml.date_maturity, aml.date)) FILTER (
-                              WHERE aml.amount_residual > 0)
-                     FROM account_move_line aml
-                     JOIN account_account acc ON acc.id = aml.account_id
-                     JOIN res_partner p ON p.id = aml.partner_id
-                    WHERE p.commercial_partner_id IN %(partners)s
-                      AND aml.company_id IN %(companies)s
-                      AND aml.parent_state = 'posted'
-                      AND acc.account_type = 'asset_receivable'
-                      AND NOT aml.reconciled
-                 GROUP BY p.commercial_partner_id, aml.company_id""",
-                today=today,
-                partners=partner_ids,
-                companies=company_ids,
-            )
-        )
-        for partner_id, company_id, residual, overdue, oldest in rows:
-            figures = result[partner_id, company_id]
-            figures["receivable"] = residual or 0.0
-            figures["overdue"] = overdue or 0.0
-            figures["oldest_due"] = oldest if overdue else False
-        self.env["sale.order"].flush_model(
-            ["partner_id", "company_id", "state", "currency_id"]
-        )
-        self.env["sale.order.line"].flush_model(
-            ["order_id", "price_total", "price_subtotal", "untaxed_amount_invoiced"]
-        )
-        # Tax included part not invoiced (posted) yet of each line: its total
-        # in the proportion of its untaxed amount not invoiced.
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT p.commercial_partner_id, so.company_id, so.currency_id,
-                          SUM(CASE WHEN sol.price_subtotal = 0 THEN 0
-                                   ELSE sol.price_total
-                                        * GREATEST(sol.price_subtotal
-                                                   - sol.untaxed_amount_invoiced, 0)
-                                        / sol.price_subtotal END)
-                     FROM sale_order_line sol
-                     JOIN sale_order so ON so.id = sol.order_id
-                     JOIN res_partner p ON p.id = so.partner_id
-                    WHERE p.commercial_partner_id IN %(partners)s
-                      AND so.company_id IN %(companies)s
-                      AND so.state = 'sale'
-                      AND so.id NOT IN %(orders)s
-                 GROUP BY p.commercial_partner_id, so.company_id, so.currency_id""",
-                partners=partner_ids,
-                companies=company_ids,
-                orders=tuple(self._origin.ids) or (0,),
-            )
-        )
-        for partner_id, company_id, currency_id, amount in rows:
-            result[partner_id, company_id]["uninvoiced"][currency_id] += amount or 0.0
-        return result
 
     # ------------------------------------------------------------------
     # Release by a Key Account Manager

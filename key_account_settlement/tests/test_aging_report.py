@@ -74,11 +74,26 @@ class TestAgingReport(KeyAccountCreditCommon):
             self._aging(self.as_of)[self.customer.id, self.company.id]["1_30"],
             250.0,
         )
-        invoice._reverse_moves(cancel=True)
+        invoice._reverse_moves(
+            [{"date": date(2026, 3, 20), "invoice_date": date(2026, 3, 20)}],
+            cancel=True,
+        )
         self.assertEqual(
             self._aging(self.as_of)[self.customer.id, self.company.id]["1_30"],
             200.0,
         )
+
+    def test_aging_as_the_account_stood_on_the_date(self):
+        """A credit note dated after the date does not change the aging as
+        of the date: the reconciliations dated later are undone."""
+        invoice = self._post_invoice(50.0, date(2026, 3, 1))
+        refund = invoice._reverse_moves(cancel=True)
+        self.assertGreater(refund.date, self.as_of)
+        aging = self._aging(self.as_of)[self.customer.id, self.company.id]
+        self.assertEqual(aging["1_30"], 250.0)
+        self.assertEqual(aging["total"], 1550.0)
+        today = self._aging(self.today)[self.customer.id, self.company.id]
+        self.assertEqual(today["total"], 1500.0)
 
     def test_report_view_as_of_today(self):
         """The view (as of today) has one row per open item with its key
