@@ -394,6 +394,35 @@ class TestOneAccountOfWhatACustomerOwes(KeyAccountBalanceCommon):
         )
         self.assertIn(self.customer.id, candidates[self.company_2.id])
 
+    def test_contract_in_another_currency_and_company(self):
+        """A contract of the second company in dollars: what the customer owes
+        there (only there), at today's rate."""
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": self.usd.id,
+                "company_id": self.company_2.id,
+                "name": self.today,
+                "rate": 1 / 8,
+            }
+        )
+        contract = (
+            self.env["key.account.contract"]
+            .with_company(self.company_2)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company_2.id,
+                    "currency_id": self.usd.id,
+                    "credit_limit": 20000.0,
+                    "date_start": self.today - timedelta(days=1),
+                    "date_end": self.today + timedelta(days=365),
+                }
+            )
+        )
+        self.assertAlmostEqual(
+            contract.credit_available, 20000.0 - 99999.0 / 8, delta=0.01
+        )
+
     def test_credit_hold_agrees_with_credit_available(self):
         """An order is held exactly when its total exceeds the contract's
         credit available, and the hold's message shows the open invoices of
