@@ -13,11 +13,6 @@ credit step refuses orders of a contract when
 * an invoice of the customer is overdue for more days than the contract's
   grace period.
 
-What the customer owes is read from ``key.account.customer.balance``, the
-same figures as the contract's credit available (which the portal shows and
-the review pool's auto-approval reads), the statement, the aging and the
-reminders.
-
 Concurrency: the customer's row is updated inside the check. Odoo runs in
 REPEATABLE READ: a second transaction checking the same customer waits for
 the first and then fails with a serialization error (a plain ``SELECT ...
