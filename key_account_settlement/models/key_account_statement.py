@@ -475,47 +475,28 @@ class KeyAccountStatement(models.Model):
             for partner_id, state, closing in self.env.cr.fetchall()
             if state == "confirmed"
         }
-        currency = company.currency_id
         for partner_id, vals in values.items():
             vals["prior_period_amount"] = 0.0
             if partner_id in confirmed:
                 seen = confirmed[partner_id]
-                vals["prior_period_amount"] = currency.round(
+                vals["prior_period_amount"] = company.currency_id.round(
                     vals["opening_balance"] - seen
                 )
                 vals["opening_balance"] = seen
         return values
 
-    def _insert_lines(self):
+    def _insert_lines(self, prior_period=True):
         """Insert the lines of the statements of ``self`` (without lines):
         first the prior-period line of a statement with late postings in
         confirmed periods, then one line per posted receivable journal item
         of the customer in the period, with the running balance from the
-        opening balance, in two queries per company and period whatever the
-        number of statements and journal items."""
+        opening balance: one query for the prior-period lines, one per company
+        and period for the others, whatever the number of statements and
+        journal items. ``prior_period=False``: no
+        statement of ``self`` has a prior-period amount (the caller knows)."""
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO key_account_statement_line (
-                    statement_id, company_id, sequence, date, line_type, debit,
-                    credit, balance, disputed, create_uid, create_date,
-                    write_uid, write_date
-                )
-                SELECT st.id, st.company_id, 0, st.date_from, 'prior_period',
-                       GREATEST(st.prior_period_amount, 0),
-                       GREATEST(-st.prior_period_amount, 0),
-                       COALESCE(st.opening_balance, 0) + st.prior_period_amount,
-                       FALSE, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
-                       NOW() AT TIME ZONE 'UTC'
-                  FROM key_account_statement st
-                 WHERE st.id IN %(ids)s
-                   AND COALESCE(st.prior_period_amount, 0) != 0
-                """,
-                uid=self.env.uid,
-                ids=tuple(self.ids),
-            )
-        )
+        if prior_period:
+            self._insert_prior_period_lines()
         for (company, date_from, date_to), statements in self.grouped(
             lambda s: (s.company_id, s.date_from, s.date_to)
         ).items():
@@ -563,6 +544,33 @@ class KeyAccountStatement(models.Model):
                 )
             )
         self.invalidate_recordset(["line_ids", "line_count"])
+
+    def _insert_prior_period_lines(self):
+        """Insert the prior-period line (late postings in confirmed periods)
+        of the statements of ``self`` that have one, first of their lines,
+        in one query."""
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO key_account_statement_line (
+                    statement_id, company_id, sequence, date, line_type, debit,
+                    credit, balance, disputed, create_uid, create_date,
+                    write_uid, write_date
+                )
+                SELECT st.id, st.company_id, 0, st.date_from, 'prior_period',
+                       GREATEST(st.prior_period_amount, 0),
+                       GREATEST(-st.prior_period_amount, 0),
+                       COALESCE(st.opening_balance, 0) + st.prior_period_amount,
+                       FALSE, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
+                       NOW() AT TIME ZONE 'UTC'
+                  FROM key_account_statement st
+                 WHERE st.id IN %(ids)s
+                   AND COALESCE(st.prior_period_amount, 0) != 0
+                """,
+                uid=self.env.uid,
+                ids=tuple(self.ids),
+            )
+        )
 
     @api.model
     def _key_accounts_of(self, company):
@@ -763,7 +771,9 @@ class KeyAccountStatement(models.Model):
             )
         )
         new = statements.browse(row[0] for row in self.env.cr.fetchall())
-        new._insert_lines()
+        new._insert_lines(
+            prior_period=any(vals["prior_period_amount"] for vals in values.values())
+        )
         result["statements"] = self.browse(new.ids)
         return result
 
