@@ -197,3 +197,13 @@ class TestStatementLedger(KeyAccountStatementCommon):
         october.with_user(self.accountant).action_correct()
         october.with_user(self.accountant)._send(email=False)
         self.assertEqual(october.state, "sent")
+
+    def test_email_names_the_prior_period_line(self):
+        self.statement.action_customer_confirm()
+        self._invoice(self.customer, date(2026, 9, 20), 1200.0)
+        self.customer.email = "finance@late-posting.example.com"
+        october = self._generate(self.customer, *OCTOBER)
+        october.with_user(self.accountant).action_send()
+        message = october.message_ids.filtered(lambda m: m.message_type == "comment")
+        self.assertIn("late postings in periods you already confirmed", message.body)
+        self.assertIn("1,200.00", message.body)
