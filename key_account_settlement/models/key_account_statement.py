@@ -450,6 +450,13 @@ class KeyAccountStatement(models.Model):
         opening balance and the statement reconciles to the ledger. One query
         for the previous statements of all the customers."""
         values = self._compute_statement_values(company, partners, date_from, date_to)
+        # a customer without journal items: zero figures
+        empty = dict.fromkeys(("opening_balance", "overdue_amount"), 0.0)
+        for partner in partners:
+            values.setdefault(
+                partner.id,
+                dict(empty, has_activity=False, **dict.fromkeys(LEDGER_FIGURES, 0.0)),
+            )
         if not values:
             return values
         self.env["key.account.statement"].flush_model(
@@ -492,8 +499,8 @@ class KeyAccountStatement(models.Model):
         of the customer in the period, with the running balance from the
         opening balance: one query for the prior-period lines, one per company
         and period for the others, whatever the number of statements and
-        journal items. ``prior_period=False``: no
-        statement of ``self`` has a prior-period amount (the caller knows)."""
+        journal items. ``prior_period=False``: no statement of ``self`` has a
+        prior-period amount (the caller knows)."""
         self.env.flush_all()
         if prior_period:
             self._insert_prior_period_lines()
@@ -623,7 +630,7 @@ class KeyAccountStatement(models.Model):
     def _generation_skips(self, company, date_from, date_to, partners):
         """Return ({partner: reason} of the ``partners`` whose statement of
         the period cannot be generated, the draft statements of the period
-        to replace), in two queries whatever the number of customers."""
+        to replace), with one search whatever the number of customers."""
         skipped = {}
         for partner in partners:
             if not partner.is_key_account:
