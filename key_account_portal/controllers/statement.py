@@ -135,6 +135,10 @@ class KeyAccountPortalStatement(common.KeyAccountPortal):
         lines = Line.search(
             domain, limit=STATEMENT_LINES_PER_PAGE, offset=pager["offset"]
         )
+        can_answer = (
+            statement_sudo.state == "sent"
+            and request.env.user.partner_id._key_account_portal_access() == "active"
+        )
         return request.render(
             "key_account_portal.portal_key_account_statement",
             {
@@ -144,9 +148,10 @@ class KeyAccountPortalStatement(common.KeyAccountPortal):
                 "pager": pager,
                 "first_page": pager["page"]["num"] == 1,
                 "last_page": pager["page"]["num"] >= pager["page_count"],
-                "can_answer": statement_sudo.state == "sent"
-                and request.env.user.partner_id._key_account_portal_access()
-                == "active",
+                "can_answer": can_answer,
+                # an out-of-date statement is disputed, or waits to be
+                # re-issued: the model refuses its confirmation
+                "can_confirm": can_answer and not statement_sudo.is_out_of_date,
                 "message": message,
                 "error": error,
                 "reason": reason,
@@ -241,35 +246,10 @@ class KeyAccountPortalStatement(common.KeyAccountPortal):
         methods=["POST"],
     )
     def key_account_statement_dispute(self, statement_id, reason="", **kw):
-        raw_ids = request.httprequest.form.getlist("line_ids")
+        # the statement checks the lines (its own, as numbers) and the reason
+        line_ids = request.httprequest.form.getlist("line_ids")
 
         def dispute(statement_sudo):
-            try:
-                line_ids = [int(value) for value in raw_ids]
-            except ValueError:
-                raise UserError(
-                    _(
-                        "The selected lines are not valid: reload the page and "
-                        "select them again."
-                    )
-                ) from None
-            if set(line_ids) - set(statement_sudo.line_ids.ids):
-                raise UserError(
-                    _(
-                        "Some selected lines are not lines of statement "
-                        "%(statement)s: reload the page and select them again.",
-                        statement=statement_sudo.name,
-                    )
-                )
-            # answered already: the statement's own refusal says so
-            if statement_sudo.state == "sent" and not (reason or "").strip():
-                raise UserError(
-                    _(
-                        "Reason: say why you dispute statement %(statement)s "
-                        "(which amounts are wrong, what you expected).",
-                        statement=statement_sudo.name,
-                    )
-                )
             statement_sudo.action_customer_dispute(line_ids, reason)
             return "disputed"
 

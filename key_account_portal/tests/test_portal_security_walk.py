@@ -350,8 +350,8 @@ class KeyAccountPortalWalkCommon(KeyAccountPortalCommon):
                     "date_from": date(2026, 9, 1),
                     "date_to": date(2026, 9, 30),
                     "state": "sent",
-                    "invoice_amount": 321.0,
-                    "closing_balance": 321.0,
+                    # its figures agree with the ledger (no journal item of
+                    # the customer): an out-of-date statement is not confirmed
                     "line_ids": [
                         Command.create(
                             {

@@ -261,7 +261,8 @@ class TestPortalStatement(KeyAccountPortalCommon, KeyAccountStatementCommon):
         )
         self.assertEqual(response.status_code, 200)
         self.assertIn("o_ka_statement_error", response.text)
-        self.assertIn("say why you dispute statement", response.text)
+        self.assertIn("say why statement", response.text)
+        self.assertIn(self.statement_a.name, response.text)
         self.assertEqual(self._snapshot(self.statement_a), before)
 
     def test_dispute_with_lines_of_another_statement_is_refused(self):
@@ -275,9 +276,48 @@ class TestPortalStatement(KeyAccountPortalCommon, KeyAccountStatementCommon):
             )
             self.assertEqual(response.status_code, 200)
             self.assertIn("o_ka_statement_error", response.text)
-            self.assertIn("reload the page and select them again", response.text)
+            self.assertIn("reload the statement and select its lines", response.text)
             self._assert_no_b_data(response)
         self.assertEqual(self._snapshot(self.statement_a | self.statement_b), before)
+
+    def test_out_of_date_statement_shows_a_notice_and_is_not_confirmed(self):
+        # booked after the statement was sent, dated in its month
+        self._invoice(self.customer_a, date(2026, 9, 25), 100.0)
+        self.authenticate("ka_portal_a", "ka_portal_a")
+        listing = self.url_open("/my/key-account/statements").text
+        self.assertIn("Out of date: to be re-issued", listing)
+        page = self.url_open(self._url(self.statement_a)).text
+        self.assertIn("o_ka_statement_out_of_date", page)
+        self.assertIn(formatLang(self.env, 1134.5), page, "the ledger now")
+        self.assertIn(formatLang(self.env, 100.0), page, "the difference")
+        self.assertNotIn("/confirm", page, "no confirm form")
+        self.assertIn("o_ka_statement_dispute_form", page, "a dispute is possible")
+        before = self._snapshot(self.statement_a)
+        response = self._post(self._url(self.statement_a, "/confirm"))
+        self.assertIn("o_ka_statement_error", response.text)
+        self.assertIn("no longer matches the ledger", response.text)
+        self.assertIn("re-issued", response.text)
+        self.assertEqual(self._snapshot(self.statement_a), before)
+        # re-issued and sent again: the customer confirms it
+        self.statement_a.action_reissue()
+        self.statement_a._send(email=False)
+        page = self.url_open(self._url(self.statement_a)).text
+        self.assertNotIn("o_ka_statement_out_of_date", page)
+        response = self._post(self._url(self.statement_a, "/confirm"))
+        self.assertIn("answered=confirmed", response.url)
+        self.assertEqual(self.statement_a.state, "confirmed")
+        self.assertEqual(self.statement_a.closing_balance, 1134.5)
+
+    def test_prior_period_line_in_the_portal(self):
+        self.statement_a.action_customer_confirm()
+        self._invoice(self.customer_a, date(2026, 9, 29), 66.0)
+        self.draft_a.action_correct()
+        self.draft_a._send(email=False)
+        self.assertEqual(self.draft_a.prior_period_amount, 66.0)
+        self.authenticate("ka_portal_a", "ka_portal_a")
+        page = self.url_open(self._url(self.draft_a)).text
+        self.assertIn("Late Postings in Confirmed Periods", page)
+        self.assertIn(formatLang(self.env, 1100.5), page, "the running balance")
 
     # ------------------------------------------------------------------
     # nobody else

@@ -27,7 +27,8 @@ class KeyAccountStatementLine(models.Model):
         string="Journal Item",
         readonly=True,
         ondelete="set null",
-        help="The posted receivable journal item this line shows.",
+        help="The posted receivable journal item this line shows (none on the "
+        "line of late postings in confirmed periods).",
     )
     move_id = fields.Many2one(
         "account.move", string="Document", readonly=True, ondelete="set null"
@@ -40,6 +41,7 @@ class KeyAccountStatementLine(models.Model):
             ("invoice", "Invoice"),
             ("credit_note", "Credit Note"),
             ("payment", "Payment"),
+            ("prior_period", "Late Postings in Confirmed Periods"),
         ],
         string="Type",
         readonly=True,
@@ -82,8 +84,16 @@ class KeyAccountStatementLine(models.Model):
             "%(date)s %(document)s %(ref)s: %(amount)s",
             date=format_date(self.env, self.date),
             document=self.move_id.name or "",
-            ref=self.ref or "",
+            ref=self.ref
+            or (self.line_type == "prior_period" and self._line_type_label())
+            or "",
             amount=formatLang(
                 self.env, self.debit - self.credit, currency_obj=self.currency_id
             ),
+        )
+
+    def _line_type_label(self):
+        self.ensure_one()
+        return dict(self._fields["line_type"]._description_selection(self.env)).get(
+            self.line_type, ""
         )

@@ -11,3 +11,5 @@ from . import test_rebate_settlement
 from . import test_rebate_scaling
 from . import test_settlement_demo
 from . import test_customer_balance
+from . import test_statement_month_end
+from . import test_statement_ledger

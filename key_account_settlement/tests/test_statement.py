@@ -139,8 +139,15 @@ class TestStatementGeneration(KeyAccountStatementCommon):
         others = self._generate()
         self.assertEqual(others.partner_id, self.in_debt, "the sent one is skipped")
         self.assertTrue(sent.exists())
-        with self.assertRaisesMessage(UserError, sent.name, "Correct"):
-            self._generate(self.active)
+        # named: reported with its reason, not raised
+        result = self.env["key.account.statement"]._generate_run(
+            self.company, self.date_from, self.date_to, partners=self.active
+        )
+        self.assertFalse(result["statements"])
+        ((partner, reason),) = result["skipped"]
+        self.assertEqual(partner, self.active)
+        self.assertIn(sent.name, reason)
+        self.assertIn("Correct it", reason)
 
     def test_one_statement_per_customer_company_and_period(self):
         statement = self._generate(self.active)
@@ -169,12 +176,18 @@ class TestStatementGeneration(KeyAccountStatementCommon):
 
     def test_only_for_key_accounts_of_the_company(self):
         walk_in = self.env["res.partner"].create({"name": "Walk-in Customer"})
-        with self.assertRaisesMessage(UserError, "Walk-in Customer"):
-            self._generate(walk_in)
         other_company = self.env["res.company"].create({"name": "KA Other Co"})
         self.quiet.company_id = other_company
-        with self.assertRaisesMessage(UserError, "Quiet Customer Co"):
-            self._generate(self.quiet)
+        result = self.env["key.account.statement"]._generate_run(
+            self.company,
+            self.date_from,
+            self.date_to,
+            partners=walk_in + self.quiet + self.active,
+        )
+        self.assertEqual(result["statements"].partner_id, self.active)
+        reasons = dict(result["skipped"])
+        self.assertIn("not a key account", reasons[walk_in])
+        self.assertIn("KA Other Co", reasons[self.quiet])
 
     def test_key_account_user_cannot_generate(self):
         with self.assertRaisesMessage(AccessError, "Generation"):
@@ -271,7 +284,7 @@ class TestStatementTransitions(KeyAccountStatementCommon):
         disputed_line = self.statement.line_ids.filtered(
             lambda line: line.move_id == self.inv_2
         )
-        with self.assertRaisesMessage(UserError, "Say why"):
+        with self.assertRaisesMessage(UserError, "say why", self.statement.name):
             self.statement.action_customer_dispute(disputed_line.ids, "  ")
         self.statement.action_customer_dispute(
             disputed_line.ids, "Invoice 2 was for 150, not 200"

@@ -30,6 +30,26 @@ class KeyAccountStatementGenerate(models.TransientModel):
         help="Leave empty for every approved key account with a balance or "
         "activity in the period.",
     )
+    state = fields.Selection(
+        [("draft", "To Generate"), ("done", "Generated")],
+        string="Status",
+        default="draft",
+        readonly=True,
+    )
+    statement_ids = fields.Many2many(
+        "key.account.statement", string="Generated Statements", readonly=True
+    )
+    statement_count = fields.Integer(compute="_compute_statement_count")
+    report = fields.Text(
+        string="Not Generated",
+        readonly=True,
+        help="The customers whose statement was not generated, with the reason.",
+    )
+
+    @api.depends("statement_ids")
+    def _compute_statement_count(self):
+        for wizard in self:
+            wizard.statement_count = len(wizard.statement_ids)
 
     @api.model
     def default_get(self, fields_list):
@@ -49,13 +69,38 @@ class KeyAccountStatementGenerate(models.TransientModel):
         return res
 
     def action_generate(self):
+        """Generate, then open the statements; when customers were skipped,
+        show them with their reasons first."""
         self.ensure_one()
-        statements = self.env["key.account.statement"]._generate(
+        Statement = self.env["key.account.statement"]
+        result = Statement._generate_run(
             self.company_id,
             self.date_from,
             self.date_to,
             partners=self.partner_ids or None,
         )
+        self.write(
+            {
+                "state": "done",
+                "statement_ids": [fields.Command.set(result["statements"].ids)],
+                "report": Statement._skipped_summary(result["skipped"]),
+            }
+        )
+        if not result["skipped"]:
+            return self.action_open_statements()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Generate Statements"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+        }
+
+    def action_open_statements(self):
+        self.ensure_one()
+        statements = self.statement_ids
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "key_account_settlement.key_account_statement_action"
         )
