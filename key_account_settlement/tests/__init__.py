@@ -10,3 +10,4 @@ from . import test_invoicing_scaling
 from . import test_rebate_settlement
 from . import test_rebate_scaling
 from . import test_settlement_demo
+from . import test_rebate_late_events
