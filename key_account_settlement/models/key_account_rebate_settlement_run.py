@@ -240,6 +240,7 @@ class KeyAccountRebateSettlement(models.Model):
         existing.fetch(
             [
                 "contract_id",
+                "currency_id",
                 "date_from",
                 "date_to",
                 "state",
