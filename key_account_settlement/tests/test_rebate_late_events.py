@@ -114,6 +114,11 @@ class TestRebateLateEvents(RebateCommon):
         q1.action_approve()
         q1.credit_move_id.unlink()
         self.assertEqual((q1.state, q1.credit_move_id.id), ("computed", False))
+        # a draft credit note cancelled: the same
+        q1.action_approve()
+        q1.credit_move_id.button_cancel()
+        self.assertEqual((q1.state, q1.credit_move_id.id), ("computed", False))
+        self.assertEqual(contract.rebate_amount_owed, 120.0)
 
     # ------------------------------------------------------------------
     # 2. a negative rebate is charged back by an invoice
@@ -282,6 +287,29 @@ class TestRebateLateEvents(RebateCommon):
         self.assertEqual((h2.date_from, h2.amount_base), (date(2025, 7, 1), 2000.0))
         self.assertEqual(sum(self._settlements(contract).mapped("amount_base")), 9000.0)
         self.assertEqual(self._net_credited(contract), 30.0 + 40.0 + 20.0)
+
+    def test_period_change_cumulative_counts_each_amount_once(self):
+        contract = self._contract(
+            "period change cumulative", mode="cumulative", period="quarterly"
+        )
+        self._invoices(
+            contract,
+            [
+                (date(2025, 2, 1), 3000.0),
+                (date(2025, 5, 1), 4000.0),
+                (date(2025, 9, 1), 2000.0),
+            ],
+        )
+        self._settle(contract, date(2025, 3, 31))
+        contract.rebate_period = "half_yearly"
+        self._settle(contract, date(2025, 12, 31))
+        _q1, h1, h2 = self._settlements(contract)
+        # January to June: 7,000 at 2 % = 140, minus the 30 of Q1
+        self.assertEqual((h1.date_from, h1.amount_tier_base), (date(2025, 4, 1), 7000))
+        self.assertEqual((h1.amount_previous, h1.amount_due), (30.0, 110.0))
+        # the year: 9,000 at 2 % = 180, minus 30 and 110
+        self.assertEqual(h2.amount_due, 40.0)
+        self.assertEqual(self._net_credited(contract), 180.0)
 
     def test_period_change_cancels_computed_settlements_of_old_periods(self):
         contract = self._contract("period change computed", period="quarterly")
