@@ -2,6 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
 
+from odoo.addons.key_account_base.tools import changed_fields
+
+# the terms a rebate is computed with
+TIER_TERMS = ("contract_id", "amount_from", "rate")
+
 
 class KeyAccountContractRebateTier(models.Model):
     _name = "key.account.contract.rebate.tier"
@@ -42,13 +47,17 @@ class KeyAccountContractRebateTier(models.Model):
         of a contract."""
         contracts._check_terms_editable(contracts._field_labels(["rebate_tier_ids"]))
 
+    def _check_tiers_changeable(self, contracts):
+        """Hook: raise when the rebate tiers of ``contracts`` may no longer
+        change (key_account_settlement: once a rebate period is settled)."""
+
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_contracts_editable(
-            self.env["key.account.contract"].browse(
-                {vals["contract_id"] for vals in vals_list if vals.get("contract_id")}
-            )
+        contracts = self.env["key.account.contract"].browse(
+            {vals["contract_id"] for vals in vals_list if vals.get("contract_id")}
         )
+        self._check_contracts_editable(contracts)
+        self._check_tiers_changeable(contracts)
         return super().create(vals_list)
 
     def write(self, vals):
@@ -56,8 +65,14 @@ class KeyAccountContractRebateTier(models.Model):
         if vals.get("contract_id"):
             contracts |= contracts.browse(vals["contract_id"])
         self._check_contracts_editable(contracts)
+        changed = self.filtered(lambda tier: changed_fields(tier, vals, TIER_TERMS))
+        if changed:
+            self._check_tiers_changeable(
+                changed.contract_id | contracts.browse(vals.get("contract_id") or [])
+            )
         return super().write(vals)
 
     def unlink(self):
         self._check_contracts_editable(self.contract_id)
+        self._check_tiers_changeable(self.contract_id)
         return super().unlink()

@@ -66,6 +66,17 @@ class AccountMove(models.Model):
         precompute=True,
         copy=True,
     )
+    key_account_rebate_settlement_id = fields.Many2one(
+        "key.account.rebate.settlement",
+        string="Rebate Settlement",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
+        help="Rebate settlement this credit note (or charge-back invoice) "
+        "settles. Rebate documents do not count in the invoiced amount of later "
+        "rebates.",
+    )
     key_account_period_start = fields.Date(
         string="Invoiced Period Start",
         copy=False,
@@ -157,3 +168,59 @@ class AccountMove(models.Model):
                     invoices=", ".join(changed.mapped("display_name")),
                 )
             )
+
+    # Rebate documents: the settlement follows its credit note (or charge-back
+    # invoice) through posting, reset to draft, cancellation and deletion.
+    def _post(self, soft=True):
+        rebate_moves = self.filtered("key_account_rebate_settlement_id")
+        if rebate_moves:
+            self.env["key.account.rebate.settlement"]._check_rebate_move_post(
+                rebate_moves
+            )
+        posted = super()._post(soft=soft)
+        rebate_moves = posted.filtered("key_account_rebate_settlement_id")
+        if rebate_moves:
+            self.env["key.account.rebate.settlement"]._on_credit_note_posted(
+                rebate_moves
+            )
+        return posted
+
+    def _reverse_moves(self, default_values_list=None, cancel=False):
+        """The reversal of a rebate document keeps its settlement: it is not
+        invoiced amount, and posting it un-credits the settlement."""
+        default_values_list = default_values_list or [{} for _move in self]
+        for move, default_values in zip(self, default_values_list, strict=True):
+            if move.key_account_rebate_settlement_id:
+                default_values.setdefault(
+                    "key_account_rebate_settlement_id",
+                    move.key_account_rebate_settlement_id.id,
+                )
+        return super()._reverse_moves(default_values_list, cancel=cancel)
+
+    def button_draft(self):
+        rebate_moves = self.filtered(
+            lambda m: m.key_account_rebate_settlement_id and m.state == "posted"
+        )
+        res = super().button_draft()
+        if rebate_moves:
+            self.env["key.account.rebate.settlement"]._on_credit_note_reset(
+                rebate_moves
+            )
+        return res
+
+    def button_cancel(self):
+        res = super().button_cancel()
+        rebate_moves = self.filtered("key_account_rebate_settlement_id")
+        if rebate_moves:
+            self.env["key.account.rebate.settlement"]._on_credit_note_dropped(
+                rebate_moves
+            )
+        return res
+
+    def unlink(self):
+        rebate_moves = self.filtered("key_account_rebate_settlement_id")
+        if rebate_moves:
+            self.env["key.account.rebate.settlement"]._on_credit_note_dropped(
+                rebate_moves
+            )
+        return super().unlink()

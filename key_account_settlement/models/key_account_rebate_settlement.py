@@ -6,8 +6,11 @@ The computation (``_run_rebates``) lives in
 ``key_account_rebate_settlement_run.py``; this file holds the record, its
 states and the credit note."""
 
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 APPROVER_GROUPS = (
     "key_account_base.key_account_group_manager",
@@ -121,7 +124,9 @@ class KeyAccountRebateSettlement(models.Model):
         string="Amount to Credit",
         compute="_compute_amount_credit",
         store=True,
-        help="Rebate due plus adjustments: the untaxed amount of the credit note.",
+        help="Rebate due plus adjustments: the untaxed amount of the credit note. "
+        "Negative: the customer owes it back, and approval charges it back by a "
+        "customer invoice.",
     )
     state = fields.Selection(
         selection=[
@@ -315,10 +320,116 @@ class KeyAccountRebateSettlement(models.Model):
             )
         return product
 
-    def _prepare_credit_note_vals(self, product):
+    def _rebate_tax_shares(self):
+        """{settlement: [(taxes, untaxed amount)]}: the amount to credit of
+        each settlement split over the tax sets of the invoices it rebates
+        (the contract's posted invoices and credit notes dated in its period),
+        in proportion to their untaxed amounts. One query for all.
+
+        A period without invoices (or with a net negative amount for every tax
+        set) gives one part without taxes."""
+        result = {}
+        if not self:
+            return result
+        self.env["account.move"].flush_model()
+        self.env["account.move.line"].flush_model(
+            ["move_id", "display_type", "balance", "tax_ids"]
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT w.settlement_id, t.tax_ids, SUM(-l.balance)
+                     FROM unnest(%s::int[], %s::int[], %s::date[], %s::date[])
+                              AS w(settlement_id, contract_id, date_from, date_to)
+                     JOIN account_move m
+                       ON m.key_account_contract_id = w.contract_id
+                      AND m.invoice_date BETWEEN w.date_from AND w.date_to
+                     JOIN account_move_line l
+                       ON l.move_id = m.id AND l.display_type = 'product'
+                     LEFT JOIN LATERAL (
+                          SELECT array_agg(r.account_tax_id
+                                           ORDER BY r.account_tax_id) AS tax_ids
+                            FROM account_move_line_account_tax_rel r
+                           WHERE r.account_move_line_id = l.id) t ON TRUE
+                    WHERE m.state = 'posted'
+                      AND m.move_type IN ('out_invoice', 'out_refund')
+                      AND m.key_account_rebate_settlement_id IS NULL
+                 GROUP BY w.settlement_id, t.tax_ids""",
+                self.ids,
+                [s.contract_id.id for s in self],
+                [s.date_from for s in self],
+                [s.date_to for s in self],
+            )
+        )
+        bases = defaultdict(list)
+        for settlement_id, tax_ids, amount in rows:
+            if amount and amount > 0:
+                bases[settlement_id].append((tuple(tax_ids or ()), amount))
+        Tax = self.env["account.tax"]
+        for settlement in self:
+            currency = settlement.currency_id
+            total = abs(settlement.amount_credit)
+            groups = sorted(bases.get(settlement.id, []), key=lambda g: -g[1])
+            if not groups:
+                result[settlement] = [(Tax, total)]
+                continue
+            weight = sum(amount for _taxes, amount in groups)
+            parts = []
+            left = total
+            for taxes, amount in groups[1:]:
+                part = currency.round(total * amount / weight)
+                parts.append((Tax.browse(taxes), part))
+                left -= part
+            parts.insert(0, (Tax.browse(groups[0][0]), currency.round(left)))
+            result[settlement] = [
+                part for part in parts if not currency.is_zero(part[1])
+            ]
+        return result
+
+    def _prepare_credit_note_vals(self, product, tax_shares):
+        """Values of the rebate credit note of the settlement (a customer
+        invoice charging the rebate back when the amount to credit is
+        negative): its contract, one line per tax set of the invoices it
+        rebates, whose untaxed amounts add up to the amount to credit."""
         self.ensure_one()
+        charge_back = self.currency_id.compare_amounts(self.amount_credit, 0) < 0
+        label = self.env._(
+            "Rebate %(period)s (%(date_from)s - %(date_to)s), "
+            "contract %(contract)s: %(rate)s%% of %(base)s untaxed",
+            period=self.period_key,
+            date_from=self.date_from,
+            date_to=self.date_to,
+            contract=self.contract_id.name,
+            rate=self.rate,
+            base=self.amount_tier_base,
+        )
+        if charge_back:
+            label = self.env._(
+                "%(label)s, charged back (the rebate credited earlier was too high)",
+                label=label,
+            )
+        lines = []
+        for taxes, amount in tax_shares[self]:
+            included = taxes.filtered("price_include")
+            price = (
+                included.compute_all(
+                    amount, currency=self.currency_id, handle_price_include=False
+                )["total_included"]
+                if included
+                else amount
+            )
+            lines.append(
+                fields.Command.create(
+                    {
+                        "product_id": product.id,
+                        "name": label,
+                        "quantity": 1.0,
+                        "price_unit": price,
+                        "tax_ids": [fields.Command.set(taxes.ids)],
+                    }
+                )
+            )
         return {
-            "move_type": "out_refund",
+            "move_type": "out_invoice" if charge_back else "out_refund",
             "partner_id": self.partner_id.id,
             "company_id": self.company_id.id,
             "currency_id": self.currency_id.id,
@@ -328,58 +439,35 @@ class KeyAccountRebateSettlement(models.Model):
                 period=self.period_key,
                 contract=self.contract_id.name,
             ),
+            "key_account_contract_id": self.contract_id.id,
             "key_account_rebate_settlement_id": self.id,
-            "invoice_line_ids": [
-                fields.Command.create(
-                    {
-                        "product_id": product.id,
-                        "name": self.env._(
-                            "Rebate %(period)s (%(date_from)s - %(date_to)s), "
-                            "contract %(contract)s: %(rate)s%% of %(base)s untaxed",
-                            period=self.period_key,
-                            date_from=self.date_from,
-                            date_to=self.date_to,
-                            contract=self.contract_id.name,
-                            rate=self.rate,
-                            base=self.amount_tier_base,
-                        ),
-                        "quantity": 1.0,
-                        "price_unit": self.amount_credit,
-                    }
-                )
-            ],
+            "invoice_line_ids": lines,
         }
 
     def action_approve(self):
         """Approve the settlements: a draft customer credit note of the amount
-        to credit is created for finance (nothing to credit: credited at once)."""
+        to credit is created for finance (nothing to credit: credited at once).
+        A negative amount to credit (a late credit note lowered an earlier
+        period's rebate more than this period earns) is charged back: a draft
+        customer invoice of that amount is created instead."""
         self._check_approver()
         self._check_state(("computed",), self.env._("Approval"))
-        negative = self.filtered(
-            lambda s: s.currency_id.compare_amounts(s.amount_credit, 0) < 0
-        )
-        if negative:
-            raise UserError(
-                self.env._(
-                    "Rebate settlement %(name)s has a negative amount to credit "
-                    "(%(amount)s): the customer owes it back. Add a manual "
-                    "adjustment, or cancel the settlement: the late change is then "
-                    "booked in the next settlement.",
-                    name=negative[0].name,
-                    amount=negative[0].amount_credit,
-                )
-            )
         zero = self.filtered(lambda s: s.currency_id.is_zero(s.amount_credit))
         to_credit = self - zero
         product = self._get_rebate_product()
+        tax_shares = to_credit._rebate_tax_shares()
         moves = self.env["account.move"]
         for company, settlements in to_credit.grouped("company_id").items():
             moves |= (
                 self.env["account.move"]
                 .sudo()
                 .with_company(company)
-                .with_context(default_move_type="out_refund")
-                .create([s._prepare_credit_note_vals(product) for s in settlements])
+                .create(
+                    [
+                        s._prepare_credit_note_vals(product, tax_shares)
+                        for s in settlements
+                    ]
+                )
             )
         by_settlement = {move.key_account_rebate_settlement_id: move for move in moves}
         for settlement in to_credit:
@@ -388,14 +476,21 @@ class KeyAccountRebateSettlement(models.Model):
             )
         zero.sudo().write({"state": "credited"})
         for settlement in self:
-            settlement.message_post(
-                body=self.env._(
-                    "Approved: credit note %(move)s to post.",
-                    move=settlement.credit_move_id.display_name,
+            move = settlement.credit_move_id
+            if not move:
+                body = self.env._("Approved: nothing to credit.")
+            elif move.move_type == "out_invoice":
+                body = self.env._(
+                    "Approved: the amount to credit is negative, the customer owes "
+                    "%(amount)s back: charge-back invoice %(move)s to post.",
+                    amount=-settlement.amount_credit,
+                    move=move.display_name,
                 )
-                if settlement.credit_move_id
-                else self.env._("Approved: nothing to credit.")
-            )
+            else:
+                body = self.env._(
+                    "Approved: credit note %(move)s to post.", move=move.display_name
+                )
+            settlement.message_post(body=body)
         return True
 
     def action_cancel(self):
@@ -413,9 +508,31 @@ class KeyAccountRebateSettlement(models.Model):
                     move=posted[0].display_name,
                 )
             )
-        self.credit_move_id.filtered(
-            lambda m: m.state == "draft"
-        ).sudo().button_cancel()
+        booked = (
+            self.env["key.account.rebate.settlement.adjustment"]
+            .sudo()
+            .search(
+                [
+                    ("source_settlement_id", "in", self.ids),
+                    ("settlement_id", "not in", self.ids),
+                    ("settlement_id.state", "!=", "cancelled"),
+                ],
+                limit=1,
+            )
+        )
+        if booked:
+            raise UserError(
+                self.env._(
+                    "Rebate settlement %(name)s cannot be cancelled: a late change of "
+                    "its period is booked on settlement %(other)s. Cancel %(other)s "
+                    "first, or keep %(name)s and correct it in the next settlement.",
+                    name=booked.source_settlement_id.name,
+                    other=booked.settlement_id.name,
+                )
+            )
+        self.credit_move_id.filtered(lambda m: m.state == "draft").sudo().with_context(
+            key_account_rebate_cancel=True
+        ).button_cancel()
         self.sudo().write({"state": "cancelled"})
         return True
 
@@ -437,6 +554,27 @@ class KeyAccountRebateSettlement(models.Model):
             "view_mode": "form",
         }
 
+    def _check_rebate_move_post(self, moves):
+        """Called by ``account.move._post``: a rebate credit note (or
+        charge-back invoice) posts only while it is the document of its
+        settlement; one cancelled earlier would credit the period twice."""
+        stale = moves.sudo().filtered(
+            lambda m: (
+                m.key_account_rebate_settlement_id.credit_move_id
+                not in (m | m.reversed_entry_id)
+            )
+        )
+        if stale:
+            raise UserError(
+                self.env._(
+                    "%(move)s no longer settles rebate settlement %(name)s: it was "
+                    "cancelled, and the settlement is issued again by approving it. "
+                    "Leave this document cancelled.",
+                    move=stale[0].display_name,
+                    name=stale[0].key_account_rebate_settlement_id.name,
+                )
+            )
+
     def _on_credit_note_posted(self, moves):
         """Called by ``account.move._post``: approved settlements whose credit
         note is posted are credited."""
@@ -444,6 +582,12 @@ class KeyAccountRebateSettlement(models.Model):
             [("credit_move_id", "in", moves.ids), ("state", "=", "approved")]
         )
         settlements.write({"state": "credited"})
+        # a posted reversal takes back what its credit note credited
+        reversed_moves = moves.reversed_entry_id.filtered(
+            "key_account_rebate_settlement_id"
+        )
+        if reversed_moves:
+            self._on_credit_note_dropped(reversed_moves)
 
     def _on_credit_note_reset(self, moves):
         """Called when a credit note goes back to draft: credited → approved."""
@@ -451,3 +595,31 @@ class KeyAccountRebateSettlement(models.Model):
             [("credit_move_id", "in", moves.ids), ("state", "=", "credited")]
         )
         settlements.write({"state": "approved"})
+
+    def _on_credit_note_dropped(self, moves):
+        """Called when a credit note (or charge-back invoice) is cancelled,
+        reversed or deleted: its settlement is no longer credited. It goes back to
+        computed: the next run recomputes it (counting back the late changes
+        of its period already booked on later settlements) and a manager
+        approves it again. The rebate is shown as owed on the contract
+        meanwhile."""
+        if self.env.context.get("key_account_rebate_cancel"):
+            return
+        settlements = self.sudo().search(
+            [
+                ("credit_move_id", "in", moves.ids),
+                ("state", "in", ("approved", "credited")),
+            ]
+        )
+        for settlement in settlements:
+            settlement.message_post(
+                body=self.env._(
+                    "%(move)s was cancelled, reversed or deleted: the settlement is "
+                    "computed again, to be approved again (the rebate of "
+                    "%(amount)s is owed meanwhile).",
+                    move=settlement.credit_move_id.name
+                    or settlement.credit_move_id.display_name,
+                    amount=settlement.amount_credit,
+                )
+            )
+        settlements.write({"state": "computed", "credit_move_id": False})

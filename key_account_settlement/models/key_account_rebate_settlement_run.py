@@ -12,7 +12,14 @@ What it guarantees:
   aggregation: the number of queries does not depend on the number of
   invoices;
 - a credit note posted after a period was settled is booked as an adjustment
-  line of the next settlement computed for the contract.
+  line of the next settlement computed for the contract; when that makes the
+  amount to credit negative, approval charges it back by an invoice;
+- after a change of the contract's rebate period, a new period partly settled
+  under the old one is settled for its days not settled yet, and computed
+  settlements of the old periods are cancelled: no day is skipped or counted
+  twice;
+- a settlement computed again after its credit note was cancelled counts
+  back the late changes of its period already booked on later settlements.
 """
 
 import logging
@@ -64,9 +71,15 @@ class KeyAccountRebateSettlement(models.Model):
     # Periods and amounts
     # ------------------------------------------------------------------
     @api.model
-    def _rebate_periods(self, contract, until):
+    def _rebate_periods(self, contract, until, covered=()):
         """[(date_from, date_to, key)] of the periods of ``contract`` ended by
-        ``until`` (included), in order."""
+        ``until`` (included), in order.
+
+        ``covered``: (date_from, date_to) of the days already settled (under
+        an earlier rebate period of the contract). A calendar period partly
+        covered gives its parts not covered, with the period's key; a period
+        wholly covered gives nothing."""
+        covered = sorted(covered)
         periods = []
         day = contract.date_start
         while day <= min(contract.date_end, until):
@@ -74,7 +87,15 @@ class KeyAccountRebateSettlement(models.Model):
             date_to = min(end, contract.date_end)
             if date_to > until:
                 break
-            periods.append((max(start, contract.date_start), date_to, key))
+            cursor = max(start, contract.date_start)
+            for other_from, other_to in covered:
+                if other_to < cursor or other_from > date_to:
+                    continue
+                if other_from > cursor:
+                    periods.append((cursor, other_from - timedelta(days=1), key))
+                cursor = max(cursor, other_to + timedelta(days=1))
+            if cursor <= date_to:
+                periods.append((cursor, date_to, key))
             day = end + timedelta(days=1)
         return periods
 
@@ -219,6 +240,7 @@ class KeyAccountRebateSettlement(models.Model):
         existing.fetch(
             [
                 "contract_id",
+                "currency_id",
                 "date_from",
                 "date_to",
                 "state",
@@ -228,14 +250,21 @@ class KeyAccountRebateSettlement(models.Model):
                 "amount_due",
             ]
         )
+        booked_lines = self._booked_adjustment_lines(existing)
         existing_of = existing.grouped("contract_id")
 
         # 1. Plan: the periods to create or recompute, per contract.
         plans = {}
         windows = set()
+        stale = Settlement.browse()
         for contract in contracts:
             mine = existing_of.get(contract, Settlement.browse())
-            targets = self._plan_rebate_periods(contract, mine, until)
+            targets, old = self._plan_rebate_periods(
+                contract, mine, until, booked_lines
+            )
+            if old:
+                stale |= old
+                existing_of[contract] = mine = mine - old
             if not targets:
                 continue
             plans[contract] = targets
@@ -255,6 +284,8 @@ class KeyAccountRebateSettlement(models.Model):
                         settlement.date_to,
                     )
                 )
+        if stale:
+            self._cancel_stale_settlements(stale)
         if not plans:
             return Settlement.browse()
         amounts = self._invoiced_amounts(windows)
@@ -262,7 +293,7 @@ class KeyAccountRebateSettlement(models.Model):
         targets_existing = Settlement.browse(
             s.id for targets in plans.values() for *_rest, s in targets if s
         )
-        booked, old_auto = self._booked_adjustments(existing, targets_existing)
+        booked, old_auto = self._booked_adjustments(booked_lines, targets_existing)
 
         # 2. Compute, per contract in date order.
         now = fields.Datetime.now()
@@ -307,11 +338,18 @@ class KeyAccountRebateSettlement(models.Model):
         )
         return result
 
-    def _plan_rebate_periods(self, contract, mine, until):
-        """[(date_from, date_to, key, settlement)] of the periods of
-        ``contract`` to settle now: new periods (empty settlement) and
-        computed settlements to recompute. ``mine``: its live settlements."""
-        by_period = {(s.date_from, s.date_to): s for s in mine}
+    def _plan_rebate_periods(self, contract, mine, until, booked_lines):
+        """([(date_from, date_to, key, settlement)], stale settlements) of
+        ``contract``: the periods to settle now, new (empty settlement) or
+        computed settlements to recompute, and the computed settlements that
+        no longer match a period of the contract (its rebate period or dates
+        changed), to cancel. ``mine``: its live settlements.
+
+        Days settled stay settled: approved and credited settlements, the
+        computed ones a later settlement of the year counted (cumulative), and
+        computed ones whose late changes other settlements booked (their
+        credit note was cancelled) cover their days; the periods of the
+        contract are what they leave uncovered (``_rebate_periods``)."""
         # cumulative: the last settled period of each year; periods before
         # it are frozen (its deduction counted on them)
         settled_until = defaultdict(lambda: date.min)
@@ -319,42 +357,92 @@ class KeyAccountRebateSettlement(models.Model):
             if settlement.state in SETTLED_STATES:
                 year = settlement.date_to.year
                 settled_until[year] = max(settled_until[year], settlement.date_to)
-        targets = []
-        for date_from, date_to, key in self._rebate_periods(contract, until):
-            settlement = by_period.get((date_from, date_to))
-            frozen = (
-                contract.rebate_mode == "cumulative"
-                and date_to < settled_until[date_to.year]
+        booked_sources = {line.source_settlement_id for line in booked_lines}
+        # days that stay as settled: approved and credited settlements, and
+        # the computed ones a later settlement of the year counted
+        fixed = mine.filtered(
+            lambda s: (
+                s.state in SETTLED_STATES
+                or (
+                    contract.rebate_mode == "cumulative"
+                    and s.date_to < settled_until[s.date_to.year]
+                )
             )
-            if settlement:
-                if settlement.state == "computed" and not frozen:
-                    targets.append((date_from, date_to, key, settlement))
-                continue
-            if frozen or any(
-                s.date_from <= date_to and s.date_to >= date_from for s in mine
-            ):
-                # settled by another (overlapping) settlement
-                continue
-            targets.append((date_from, date_to, key, self.browse()))
-        return targets
+        )
+        computed = mine - fixed
+        periods = self._rebate_periods(
+            contract, contract.date_end, [(s.date_from, s.date_to) for s in fixed]
+        )
+        # computed settlements whose late changes later settlements booked
+        # (their credit note was cancelled) keep their days when their period
+        # is no longer one of the contract's
+        keys = {(p[0], p[1]) for p in periods}
+        held = computed.filtered(
+            lambda s: s in booked_sources and (s.date_from, s.date_to) not in keys
+        )
+        if held:
+            fixed |= held
+            computed -= held
+            periods = self._rebate_periods(
+                contract, contract.date_end, [(s.date_from, s.date_to) for s in fixed]
+            )
+            keys = {(p[0], p[1]) for p in periods}
+        by_period = {(s.date_from, s.date_to): s for s in computed}
+        stale = computed.filtered(lambda s: (s.date_from, s.date_to) not in keys)
+        targets = [
+            (
+                date_from,
+                date_to,
+                key,
+                by_period.get((date_from, date_to), self.browse()),
+            )
+            for date_from, date_to, key in periods
+            if date_to <= until
+        ]
+        return targets, stale
 
-    def _booked_adjustments(self, existing, recomputed):
-        """({source settlement: [amount, base difference]} of the late-change
-        adjustments already booked on live settlements other than
-        ``recomputed``, {recomputed settlement: [its automatic adjustment
-        ids]})."""
-        booked = defaultdict(lambda: [0.0, 0.0])
-        for adjustment in (
+    def _cancel_stale_settlements(self, stale):
+        """Cancel the computed settlements of periods the contract no longer
+        has (nothing was credited on them)."""
+        stale.write({"state": "cancelled"})
+        for settlement in stale:
+            settlement.message_post(
+                body=self.env._(
+                    "Cancelled by the rebate computation: the rebate periods of "
+                    "contract %(contract)s changed, its days are settled in the "
+                    "new periods.",
+                    contract=settlement.contract_id.name,
+                )
+            )
+        stale.flush_recordset()
+
+    def _booked_adjustment_lines(self, existing):
+        """The late-change adjustments booked on live settlements for the
+        settlements of ``existing`` (one query)."""
+        lines = (
             self.env["key.account.rebate.settlement.adjustment"]
             .sudo()
             .search(
                 [
                     ("source_settlement_id", "in", existing.ids),
                     ("settlement_id.state", "!=", "cancelled"),
-                    ("settlement_id", "not in", recomputed.ids),
                 ]
             )
-        ):
+        )
+        lines.fetch(
+            ["settlement_id", "source_settlement_id", "amount", "base_difference"]
+        )
+        return lines
+
+    def _booked_adjustments(self, booked_lines, recomputed):
+        """({source settlement: [amount, base difference]} of the late-change
+        adjustments ``booked_lines`` on settlements other than
+        ``recomputed``, {recomputed settlement: [its automatic adjustment
+        ids]})."""
+        booked = defaultdict(lambda: [0.0, 0.0])
+        for adjustment in booked_lines:
+            if adjustment.settlement_id in recomputed:
+                continue
             booked[adjustment.source_settlement_id][0] += adjustment.amount
             booked[adjustment.source_settlement_id][1] += adjustment.base_difference
         old_auto = defaultdict(list)
@@ -388,6 +476,8 @@ class KeyAccountRebateSettlement(models.Model):
             adjustments = self._late_adjustments(
                 contract, tiers, mine, date_from, amounts, booked, pending
             )
+            if settlement and not currency.is_zero(booked[settlement][0]):
+                adjustments.append(self._counted_back_adjustment(settlement, booked))
             vals = {
                 "rebate_mode": mode,
                 "amount_base": currency.round(
@@ -417,6 +507,29 @@ class KeyAccountRebateSettlement(models.Model):
                     }
                 )
             yield settlement, vals
+
+    def _counted_back_adjustment(self, settlement, booked):
+        """Values of the adjustment of ``settlement``, computed again from
+        today's invoices after its credit note was cancelled, that counts back
+        the late changes of its period other settlements already booked (they
+        were credited there: the recomputed rebate holds them again)."""
+        currency = settlement.currency_id
+        amount, base = booked[settlement]
+        booked[settlement] = [0.0, 0.0]
+        return {
+            "source_settlement_id": settlement.id,
+            "name": self.env._(
+                "Late changes of %(name)s (%(period)s) already booked on later "
+                "settlements (%(amount)s), counted back: the rebate is computed "
+                "again from today's invoices",
+                name=settlement.name,
+                period=settlement.period_key,
+                amount=currency.round(amount),
+            ),
+            "base_settled": currency.round(settlement.amount_tier_base + base),
+            "base_now": currency.round(settlement.amount_tier_base),
+            "amount": currency.round(-amount),
+        }
 
     def _late_adjustments(
         self, contract, tiers, mine, date_from, amounts, booked, pending
@@ -450,7 +563,7 @@ class KeyAccountRebateSettlement(models.Model):
                     contract, source.rebate_mode, source.date_from, source.date_to
                 )
             ]
-            _tier, _rate, rebate_now = self._rebate_on(contract, tiers, base_now)
+            _tier, rate_now, rebate_now = self._rebate_on(contract, tiers, base_now)
             if source.rebate_mode == "cumulative":
                 rebate_now -= source.amount_previous
             difference = currency.round(
@@ -462,16 +575,21 @@ class KeyAccountRebateSettlement(models.Model):
             base_difference = currency.round(base_now - base_settled)
             booked[source][0] += difference
             booked[source][1] += base_difference
+            rate_settled = f"{tier_for(tiers, base_settled).rate or 0.0:g}"
+            rate_label = f"{rate_now:g}"
             values.append(
                 {
                     "source_settlement_id": source.id,
                     "name": self.env._(
                         "Late change of %(name)s (%(period)s): untaxed base "
-                        "%(settled)s, now %(now)s",
+                        "%(settled)s → %(now)s, rate %(rate_settled)s%% → "
+                        "%(rate_now)s%%",
                         name=source.name,
                         period=source.period_key,
                         settled=currency.round(base_settled),
                         now=currency.round(base_now),
+                        rate_settled=rate_settled,
+                        rate_now=rate_label,
                     ),
                     "base_settled": currency.round(base_settled),
                     "base_now": currency.round(base_now),

@@ -319,9 +319,12 @@ class TestRebateSettlement(RebateCommon):
         self.assertEqual(y2025.amount_credit, 120.0)
         self.assertEqual(y2026.adjustment_ids.source_settlement_id, y2025)
         self.assertEqual(y2026.amount_adjustment, -80.0)
-        # negative: the customer owes it back; not a credit note
-        with self.assertRaisesMessage(UserError, y2026.name):
-            y2026.action_approve()
+        # negative: the customer owes it back, charged back by an invoice
+        y2026.action_approve()
+        charge_back = y2026.credit_move_id
+        self.assertEqual(charge_back.move_type, "out_invoice")
+        self.assertEqual(charge_back.amount_untaxed, 80.0)
+        self.assertEqual(charge_back.key_account_contract_id, contract)
 
     def test_approve_creates_draft_credit_note_credited_when_posted(self):
         contract = self._rebate_contract()
