@@ -35,4 +35,6 @@
         "demo/key_account_period_invoice_demo.xml",
         "demo/key_account_settlement_demo.xml",
     ],
+    # the demo steps that need the settlement's methods (demo/settlement_demo.py)
+    "post_init_hook": "post_init_hook",
 }

@@ -34,9 +34,7 @@ class StockPicking(models.Model):
 
     def action_key_account_accept(self):
         """The customer confirmed receipt of these deliveries."""
-        self.env["key.account.acceptance.wizard"]._accept(
-            self._key_account_get_allocations()
-        )
+        self._key_account_get_allocations()._key_account_accept()
         return True
 
     def action_key_account_acceptance_wizard(self):

@@ -53,7 +53,7 @@ class TestAcceptance(KeyAccountImportCommon):
         self._deliver(self.allocations.picking_id)
         with self.assertRaises(AssertionError):  # type and note are required
             self._wizard(self.allocations[2], result="discrepancy")
-        with self.assertRaisesMessage(UserError, "Choose the kind of discrepancy"):
+        with self.assertRaisesMessage(UserError, "Choose what is wrong"):
             self.env["key.account.acceptance.wizard"].create(
                 {
                     "allocation_ids": [(6, 0, self.allocations[2].ids)],
@@ -101,6 +101,24 @@ class TestAcceptance(KeyAccountImportCommon):
         self.assertEqual(allocation.acceptance_state, "accepted")
         self.assertFalse(allocation.discrepancy_type)
         self.assertFalse(self.order.key_account_has_discrepancy)
+
+    def test_engine_is_a_method_of_the_allocations(self):
+        """The back office's wizard, the delivery's button and the portal
+        share one engine on key.account.allocation."""
+        self._deliver(self.allocations.picking_id)
+        accepted = self.allocations[:2]._key_account_accept()
+        self.assertEqual(accepted, self.allocations[:2])
+        messages = self.order.message_ids
+        self.assertFalse(self.allocations[:2]._key_account_accept(), "accepted already")
+        self.assertEqual(self.order.message_ids, messages, "no second message")
+        with self.assertRaisesMessage(UserError, "Describe the discrepancy"):
+            self.allocations[2]._key_account_report_discrepancy("damage", "  ")
+        posted = self.allocations[2]._key_account_report_discrepancy(
+            "quantity", "少了 1 盒"
+        )
+        self.assertEqual(posted, self.order.message_ids[0])
+        self.assertIn("少了 1 盒", posted.body)
+        self.assertEqual(self.allocations[2].discrepancy_type, "quantity")
 
     def test_wizard_defaults_from_order_and_picking(self):
         def order_wizard():

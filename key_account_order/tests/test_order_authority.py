@@ -155,7 +155,5 @@ class TestOrderAuthority(KeyAccountOrderCommon):
             company_ids=[Command.set(self.company.ids)],
         )
         with self.assertRaises(AccessError):
-            self.env["key.account.acceptance.wizard"].with_user(accountant)._accept(
-                allocation.with_user(accountant)
-            )
+            allocation.with_user(accountant)._key_account_accept()
         self.assertEqual(allocation.acceptance_state, "pending")

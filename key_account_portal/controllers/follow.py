@@ -2,23 +2,22 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Following a key-account order in the portal: the company's orders, the
 order page with its recipients' deliveries (paged, searchable), acceptance
-and discrepancies through the back office's acceptance engine, and the
-recipient delivery report (XLSX).
+and discrepancies through the allocations' acceptance engine
+(key_account_order), and the recipient delivery report (XLSX). The routes
+check access and call the models: the rows, the photo of a discrepancy and
+the report are built by ``key.account.allocation`` and ``sale.order``
+(models/key_account_allocation_follow.py, models/sale_order_follow.py).
 
 Every page reads a constant number of queries whatever the number of
 recipients of the order: one ``search_count`` for the pager, one search of
 the page's allocations, and batched reads of their fields (prefetch).
 """
 
-import io
 import logging
 
-from odoo import Command, _, http
+from odoo import _, http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import content_disposition, request
-from odoo.tools import split_every
-from odoo.tools.image import ImageProcess
-from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
@@ -28,32 +27,8 @@ _logger = logging.getLogger(__name__)
 
 # Recipients per page of the order page and of the recipient list.
 RECIPIENTS_PER_PAGE = 50
-# Allocations read at once when the delivery report is built.
-REPORT_BATCH = 1000
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp")
-PHOTO_MIMETYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
-# Fields of the allocations (and their recipients and deliveries) shown.
-ALLOCATION_FIELDS = (
-    "recipient_id",
-    "product_id",
-    "quantity",
-    "department",
-    "branch",
-    "picking_id",
-    "acceptance_state",
-    "discrepancy_type",
-    "discrepancy_note",
-)
-RECIPIENT_FIELDS = (
-    "name",
-    "phone",
-    "state_id",
-    "city",
-    "key_account_district",
-    "street",
-    "street2",
-)
 
 
 class KeyAccountPortalFollow(KeyAccountPortal):
@@ -219,88 +194,10 @@ class KeyAccountPortalFollow(KeyAccountPortal):
             ]
         return domain
 
-    def _ka_follow_tracking_field(self):
-        """The carrier's tracking reference of a delivery, when a delivery
-        module (stock_delivery) provides one."""
-        return (
-            "carrier_tracking_ref"
-            if "carrier_tracking_ref" in request.env["stock.picking"]._fields
-            else None
-        )
-
     def _ka_follow_recipient_rows(self, allocations):
-        """Display rows of ``allocations`` (sudo), read in one batch per
-        model: no query per recipient."""
-        if not allocations:
-            return []
-        tracking = self._ka_follow_tracking_field()
-        allocations.fetch(list(ALLOCATION_FIELDS))
-        allocations.recipient_id.fetch(list(RECIPIENT_FIELDS))
-        pickings = allocations.picking_id
-        pickings.fetch(
-            ["name", "state", "date_done"] + ([tracking] if tracking else [])
-        )
-        delivered = {
-            allocation.id: allocation.qty_delivered for allocation in allocations
-        }
-        picking_states = dict(
-            request.env["stock.picking"]
-            ._fields["state"]
-            ._description_selection(request.env)
-        )
-        Allocation = request.env["key.account.allocation"]
-        acceptance_states = dict(
-            Allocation._fields["acceptance_state"]._description_selection(request.env)
-        )
-        discrepancy_types = dict(
-            Allocation._fields["discrepancy_type"]._description_selection(request.env)
-        )
-        rows = []
-        for allocation in allocations:
-            recipient = allocation.recipient_id
-            picking = allocation.picking_id
-            rows.append(
-                {
-                    "allocation": allocation,
-                    "id": allocation.id,
-                    "name": recipient.name or "",
-                    "phone": recipient.phone or "",
-                    "address": self._ka_follow_address(recipient),
-                    "department": allocation.department or "",
-                    "branch": allocation.branch or "",
-                    "product": allocation.product_id.display_name or "",
-                    "quantity": allocation.quantity,
-                    "delivered": delivered[allocation.id],
-                    "picking": picking.name or "",
-                    "picking_state": picking.state or "",
-                    "picking_state_label": picking_states.get(picking.state, "")
-                    if picking
-                    else _("Not Planned"),
-                    "tracking": (picking[tracking] or "") if tracking else "",
-                    "is_delivered": picking.state == "done",
-                    "acceptance_state": allocation.acceptance_state,
-                    "acceptance_label": acceptance_states.get(
-                        allocation.acceptance_state, ""
-                    ),
-                    "discrepancy_label": discrepancy_types.get(
-                        allocation.discrepancy_type, ""
-                    ),
-                    "discrepancy_note": allocation.discrepancy_note or "",
-                }
-            )
-        return rows
-
-    def _ka_follow_address(self, recipient):
-        """A recipient's address the Chinese way: province, city, district,
-        street."""
-        parts = (
-            recipient.state_id.name,
-            recipient.city,
-            recipient.key_account_district,
-            recipient.street,
-            recipient.street2,
-        )
-        return " ".join(part for part in parts if part)
+        """Display rows of ``allocations`` (sudo): see
+        ``key.account.allocation._key_account_portal_rows``."""
+        return allocations._key_account_portal_rows()
 
     def _ka_follow_is_editable_draft(self, order_sudo):
         """Whether the user edits ``order_sudo`` in the draft panel: a
@@ -378,7 +275,11 @@ class KeyAccountPortalFollow(KeyAccountPortal):
                 ),
                 "ka_editable_draft": not recipients_only
                 and self._ka_follow_is_editable_draft(order_sudo),
-                "ka_has_tracking": bool(self._ka_follow_tracking_field()),
+                "ka_has_tracking": bool(
+                    request.env[
+                        "key.account.allocation"
+                    ]._key_account_portal_tracking_field()
+                ),
                 "ka_discrepancy_types": request.env["key.account.allocation"]
                 ._fields["discrepancy_type"]
                 ._description_selection(request.env),
@@ -543,37 +444,13 @@ class KeyAccountPortalFollow(KeyAccountPortal):
             allocations = self._ka_follow_selected_allocations(
                 order_sudo, allow_all=True
             )
-            request.env["key.account.acceptance.wizard"].sudo()._accept(allocations)
+            allocations._key_account_accept()
             return (
                 f"/my/key-account/orders/{order_sudo.id}"
                 f"?accepted={len(allocations)}#ka_recipients"
             )
 
         return self._ka_follow_post(order_id, accept)
-
-    def _ka_follow_read_photo(self, upload):
-        """(filename, bytes, mimetype) of the discrepancy photo ``upload``:
-        an image by its name, its size and its content."""
-        filename, data = self._ka_read_upload(upload, PHOTO_EXTENSIONS, photo=True)
-        mimetype = guess_mimetype(data)
-        if mimetype not in PHOTO_MIMETYPES:
-            raise UserError(
-                _(
-                    "%(file)s is not a photo: upload a JPEG, PNG, GIF or WebP image.",
-                    file=filename,
-                )
-            )
-        try:
-            ImageProcess(data, verify_resolution=True)
-        except (UserError, ValueError, OSError):
-            raise UserError(
-                _(
-                    "%(file)s could not be read as an image: upload the photo "
-                    "again in JPEG or PNG.",
-                    file=filename,
-                )
-            ) from None
-        return filename, data, mimetype
 
     @http.route(
         "/my/key-account/orders/<int:order_id>/discrepancy",
@@ -587,34 +464,12 @@ class KeyAccountPortalFollow(KeyAccountPortal):
     ):
         def report(order_sudo):
             allocations = self._ka_follow_selected_allocations(order_sudo)
-            Wizard = request.env["key.account.acceptance.wizard"].sudo()
-            types = dict(
-                Wizard._fields["discrepancy_type"]._description_selection(request.env)
-            )
-            if discrepancy_type not in types:
-                raise UserError(
-                    _(
-                        "Choose what is wrong with the delivery: %(types)s.",
-                        types=", ".join(types.values()),
-                    )
-                )
-            text = (note or "").strip()
-            if not text:
-                raise UserError(
-                    _("Describe the discrepancy: what is missing or damaged.")
-                )
             image = None
             if photo and getattr(photo, "filename", None):
-                image = self._ka_follow_read_photo(photo)
-            Message = request.env["mail.message"].sudo()
-            last_message = Message.search(
-                [("model", "=", "sale.order"), ("res_id", "=", order_sudo.id)],
-                order="id desc",
-                limit=1,
+                image = self._ka_read_upload(photo, PHOTO_EXTENSIONS, photo=True)
+            allocations._key_account_portal_report_discrepancy(
+                discrepancy_type, note, photo=image
             )
-            Wizard._report_discrepancy(allocations, discrepancy_type, text)
-            if image:
-                self._ka_follow_attach_photo(order_sudo, last_message.id or 0, *image)
             return (
                 f"/my/key-account/orders/{order_sudo.id}"
                 f"?reported={len(allocations)}#ka_recipients"
@@ -622,98 +477,9 @@ class KeyAccountPortalFollow(KeyAccountPortal):
 
         return self._ka_follow_post(order_id, report)
 
-    def _ka_follow_attach_photo(self, order_sudo, after_message_id, name, data, mime):
-        """Store the photo on the order and link it to the discrepancy
-        message the engine has just posted (the chatter shows it there)."""
-        attachment = (
-            request.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": name,
-                    "raw": data,
-                    "mimetype": mime,
-                    "res_model": "sale.order",
-                    "res_id": order_sudo.id,
-                }
-            )
-        )
-        message = (
-            request.env["mail.message"]
-            .sudo()
-            .search(
-                [
-                    ("model", "=", "sale.order"),
-                    ("res_id", "=", order_sudo.id),
-                    ("id", ">", after_message_id),
-                ],
-                order="id desc",
-                limit=1,
-            )
-        )
-        if message:
-            message.attachment_ids = [Command.link(attachment.id)]
-        else:
-            order_sudo.message_post(
-                body=_("Photo of the discrepancy."), attachment_ids=attachment.ids
-            )
-        return attachment
-
     # ------------------------------------------------------------------
     # Recipient delivery report (XLSX)
     # ------------------------------------------------------------------
-    def _ka_follow_report_columns(self):
-        columns = [
-            ("name", _("Recipient"), 18),
-            ("phone", _("Phone"), 15),
-            ("address", _("Address"), 40),
-            ("department", _("Department"), 14),
-            ("branch", _("Branch"), 14),
-            ("product", _("Product"), 24),
-            ("quantity", _("Quantity"), 10),
-            ("delivered", _("Delivered"), 10),
-            ("picking", _("Delivery"), 18),
-            ("picking_state_label", _("Delivery Status"), 14),
-        ]
-        if self._ka_follow_tracking_field():
-            columns.append(("tracking", _("Tracking Reference"), 20))
-        columns += [
-            ("acceptance_label", _("Acceptance"), 12),
-            ("discrepancy_label", _("Discrepancy"), 12),
-            ("discrepancy_note", _("Discrepancy Note"), 30),
-        ]
-        return columns
-
-    def _ka_follow_report_xlsx(self, order_sudo):
-        """The report of every recipient of ``order_sudo`` as XLSX bytes,
-        read ``REPORT_BATCH`` allocations at a time."""
-        import xlsxwriter
-
-        output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(
-            output, {"in_memory": True, "constant_memory": True}
-        )
-        sheet = workbook.add_worksheet(_("Recipients")[:31])
-        bold = workbook.add_format({"bold": True})
-        columns = self._ka_follow_report_columns()
-        for col, (_key, label, width) in enumerate(columns):
-            sheet.write(0, col, label, bold)
-            sheet.set_column(col, col, width)
-        Allocation = request.env["key.account.allocation"].sudo()
-        ids = Allocation.search([("order_id", "=", order_sudo.id)], order="id").ids
-        row_index = 1
-        for chunk in split_every(REPORT_BATCH, ids):
-            allocations = Allocation.browse(chunk)
-            for row in self._ka_follow_recipient_rows(allocations):
-                for col, (key, _label, _width) in enumerate(columns):
-                    sheet.write(row_index, col, row[key])
-                row_index += 1
-            # Keep the memory flat: the rows read are not needed any more.
-            request.env.invalidate_all()
-        sheet.freeze_panes(1, 0)
-        workbook.close()
-        return output.getvalue()
-
     @http.route(
         "/my/key-account/orders/<int:order_id>/report.xlsx",
         type="http",
@@ -726,7 +492,7 @@ class KeyAccountPortalFollow(KeyAccountPortal):
             order_sudo = self._ka_order_check(order_id)
         except (AccessError, MissingError):
             return request.redirect("/my")
-        data = self._ka_follow_report_xlsx(order_sudo)
+        data = order_sudo._key_account_portal_report_xlsx()
         filename = _("%(order)s recipient deliveries.xlsx", order=order_sudo.name)
         return request.make_response(
             data,

@@ -10,3 +10,5 @@ from . import res_partner_application
 from . import key_account_contract_portal
 from . import sale_order_portal_order
 from . import sale_order_core_portal
+from . import key_account_allocation_follow
+from . import sale_order_follow

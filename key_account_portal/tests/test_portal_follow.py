@@ -146,14 +146,14 @@ class TestPortalFollowPages(KeyAccountFollowCommon):
         """The carrier's reference is shown when a delivery module provides
         one (stock_delivery's carrier_tracking_ref; a field of core stands in
         for it when stock_delivery is not installed)."""
-        from ..controllers.follow import KeyAccountPortalFollow
-
         self.authenticate("ka_portal_a", "ka_portal_a")
         text = self.url_open(self._order_url(self.order_a)).text
         has_field = "carrier_tracking_ref" in self.env["stock.picking"]._fields
         self.assertEqual("Tracking Reference" in text, has_field)
         self.patch(
-            KeyAccountPortalFollow, "_ka_follow_tracking_field", lambda self: "origin"
+            type(self.env["key.account.allocation"]),
+            "_key_account_portal_tracking_field",
+            lambda self: "origin",
         )
         self.allocations_a[0].picking_id.origin = "SF1234567890"
         text = self.url_open(self._order_url(self.order_a)).text
@@ -495,7 +495,7 @@ class TestPortalFollowAcceptance(KeyAccountFollowCommon):
 @tagged("post_install", "-at_install")
 class TestPortalFollowReport(KeyAccountFollowCommon):
     def test_report_xlsx(self):
-        self.env["key.account.acceptance.wizard"]._accept(self.allocations_a[0])
+        self.allocations_a[0]._key_account_accept()
         self.order_a._portal_ensure_token()
         self.authenticate("ka_portal_a", "ka_portal_a")
         response = self.url_open(self._order_url(self.order_a, "/report.xlsx"))

@@ -56,7 +56,17 @@ class KeyAccountContract(models.Model):
         period ``date_start`` - ``date_end``: one draft invoice per contract
         (and invoice address and currency, as core groups invoices) for
         everything delivered up to the end of ``date_end`` and not invoiced
-        yet (see ``sale.order.line._key_account_period_quantities``).
+        yet, net of the goods returned (to refund) after they were invoiced
+        (see ``sale.order.line._key_account_period_quantities``).
+
+        Returns are netted as core's final invoicing of orders nets them
+        (``_create_invoices(final=True)``, the "Create Invoice" of orders with
+        returns): one document per contract and period, its returned lines
+        with negative quantities; when the period's net is negative, it is a
+        credit note (``out_refund``) of the net, its lines still linked to the
+        order lines. One document per period keeps the customer's statement,
+        the fapiao and the rebate base on the period's real net, and it is
+        what core's own invoicing of the same orders would give.
 
         Never twice for a quantity: the contracts are locked first (a second
         run on them fails at once instead of waiting), then the quantities
@@ -150,7 +160,7 @@ class KeyAccountContract(models.Model):
                         "raise_if_nothing_to_invoice": False,
                     }
                 )
-                ._create_invoices(grouped=False, final=False)
+                ._create_invoices(grouped=False, final=True)
                 .with_env(self.env)
             )
             invoices.write(

@@ -30,8 +30,9 @@ class SaleOrder(models.Model):
         quantities = self.env.context.get(PERIOD_QUANTITIES)
         if quantities is None:
             return lines
-        # consolidated invoicing: only the lines with a quantity delivered in
-        # the period (no down payments: they are deducted by hand if ever)
+        # consolidated invoicing: only the lines with a quantity delivered or
+        # returned in the period (no down payments: they are deducted by hand
+        # if ever)
         product_ids = {
             line.id
             for line in lines
@@ -59,33 +60,42 @@ class SaleOrderLine(models.Model):
 
     def _key_account_period_quantities(self, date_end):
         """Quantity of each line of ``self`` to invoice for a period ending on
-        ``date_end``: {line id: quantity}, lines with nothing left omitted.
+        ``date_end``: {line id: quantity}, lines with nothing left omitted; a
+        negative quantity is to credit (goods returned after they were
+        invoiced).
 
         "Delivered in the period" is what core's accrued-revenue entries call
         delivered at a date: the done moves (deliveries minus returns to
         refund) whose date, in the user's timezone, is on or before
         ``date_end`` (context key ``accrual_entry_date`` of
-        ``_get_outgoing_incoming_moves``). Deliveries of earlier periods that
-        are still uninvoiced are caught up; deliveries done after the period
-        wait for the next one. From it core's ``qty_invoiced`` (draft invoices
-        included) is subtracted, and the result never exceeds core's
-        ``qty_to_invoice``: a quantity is never invoiced twice, whatever the
-        product's own invoicing policy. Lines delivered otherwise than by
-        stock moves (services) invoice core's ``qty_to_invoice`` once their
-        order is confirmed by the end of the period.
+        ``_get_outgoing_incoming_moves``). Deliveries and returns of earlier
+        periods that are still uninvoiced are caught up; those done after the
+        period wait for the next one. From it core's ``qty_invoiced`` (draft
+        invoices and credit notes included, those made by hand from an
+        invoice too) is subtracted. The result goes the way of core's
+        ``qty_to_invoice`` and never beyond it: a quantity is never invoiced
+        or credited twice, whatever the product's own invoicing policy (a
+        product invoiced on ordered quantities is never credited for goods
+        not delivered yet). Lines delivered otherwise than by stock moves
+        (services) invoice core's ``qty_to_invoice`` once their order is
+        confirmed by the end of the period.
         """
         precision = self.env["decimal.precision"].precision_get(
             "Product Unit of Measure"
         )
-        dated = self.with_context(accrual_entry_date=date_end)
         quantities = {}
-        for line in dated:
+        # core's invoiced quantities are read without the date (stored
+        # fields, never recomputed in the accrual context)
+        dated_lines = self.with_context(accrual_entry_date=date_end)
+        for line, dated in zip(self, dated_lines, strict=True):
             if line.display_type or line.is_downpayment:
                 continue
-            if float_compare(line.qty_to_invoice, 0.0, precision_digits=precision) <= 0:
+            to_invoice = line.qty_to_invoice
+            direction = float_compare(to_invoice, 0.0, precision_digits=precision)
+            if not direction:
                 continue
             if line.qty_delivered_method == "stock_move":
-                outgoing, incoming = line._get_outgoing_incoming_moves()
+                outgoing, incoming = dated._get_outgoing_incoming_moves()
                 delivered = sum(
                     move.product_uom._compute_quantity(
                         move.quantity, line.product_uom, rounding_method="HALF-UP"
@@ -99,11 +109,15 @@ class SaleOrderLine(models.Model):
                     for move in incoming
                     if move.state == "done"
                 )
-                quantity = min(line.qty_to_invoice, delivered - line.qty_invoiced)
+                period = delivered - line.qty_invoiced
+                if direction > 0:
+                    quantity = min(to_invoice, period)
+                else:
+                    quantity = max(to_invoice, period)
             elif fields.Date.context_today(line, line.order_id.date_order) <= date_end:
-                quantity = line.qty_to_invoice
+                quantity = to_invoice
             else:
                 continue
-            if float_compare(quantity, 0.0, precision_digits=precision) > 0:
+            if float_compare(quantity, 0.0, precision_digits=precision) * direction > 0:
                 quantities[line.id] = quantity
         return quantities

@@ -6,6 +6,7 @@ from . import test_statement
 from . import test_statement_report
 from . import test_statement_scaling
 from . import test_invoicing
+from . import test_invoicing_returns
 from . import test_invoicing_scaling
 from . import test_rebate_settlement
 from . import test_rebate_scaling

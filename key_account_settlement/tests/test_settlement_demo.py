@@ -19,6 +19,18 @@ class TestSettlementDemo(TransactionCase):
     def _demo(self, name):
         return self.env.ref(f"key_account_settlement.{name}", raise_if_not_found=False)
 
+    def test_no_demo_code_in_the_registry(self):
+        """The demo steps are functions of demo/settlement_demo.py run by the
+        module's post_init_hook, never a model of the registry."""
+        self.assertFalse(
+            [
+                name
+                for name in self.env.registry
+                if name.startswith("key.account.") and "demo" in name
+            ],
+            "no demo model",
+        )
+
     def test_demo_shows_each_settlement_state(self):
         module = self.env["ir.module.module"].search(
             [("name", "=", "key_account_settlement")]
