@@ -15,4 +15,3 @@ from . import key_account_rebate_settlement_run
 from . import key_account_rebate_settlement_adjustment
 from . import key_account_rebate_settlement_contract
 from . import key_account_contract_rebate_tier
-from . import key_account_settlement_demo
