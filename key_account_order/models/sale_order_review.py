@@ -144,6 +144,8 @@ class SaleOrder(models.Model):
     def _key_account_review_blockers(self):
         """Why each order cannot be approved automatically: {order: [reasons]}."""
         blockers = {order: [] for order in self}
+        for order, reason in self._key_account_contract_product_reasons().items():
+            blockers[order].append(reason)
         precision = self.env["decimal.precision"].precision_get(
             "Product Unit of Measure"
         )
