@@ -48,6 +48,17 @@ def order_ids(registry):
         product = env["product.product"].create(
             {"name": "并发信用礼盒", "type": "service", "list_price": 1000.0}
         )
+        # a key-account price: the contract allows it (removed with the product)
+        env.ref("key_account_contract.pricelist_key_account").item_ids = [
+            Command.create(
+                {
+                    "applied_on": "1_product",
+                    "product_tmpl_id": product.product_tmpl_id.id,
+                    "compute_price": "percentage",
+                    "percent_price": 0.0,
+                }
+            )
+        ]
         today = fields.Date.context_today(customer)
         contract = env["key.account.contract"].create(
             {

@@ -80,6 +80,17 @@ def fixture_ids(registry):
         env["stock.quant"]._update_available_quantity(
             product, warehouse.lot_stock_id, 10
         )
+        # a key-account price: the contract allows it (removed with the product)
+        env.ref("key_account_contract.pricelist_key_account").item_ids = [
+            Command.create(
+                {
+                    "applied_on": "1_product",
+                    "product_tmpl_id": product.product_tmpl_id.id,
+                    "compute_price": "percentage",
+                    "percent_price": 0.0,
+                }
+            )
+        ]
         recipients = env["res.partner"]._key_account_get_or_create_recipients(
             customer,
             [

@@ -9,6 +9,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 
 from odoo.addons.key_account_base.tools import changed_fields
 
@@ -755,6 +756,74 @@ class KeyAccountContract(models.Model):
                 ("date_end", ">=", date),
             ],
             limit=1,
+        )
+
+    # ------------------------------------------------------------------
+    # The products a contract allows
+    # ------------------------------------------------------------------
+    def _key_account_product_domain(self):
+        """Domain of the ``product.product`` the contract allows: a saleable
+        product of the contract's company (or shared) that has a key-account
+        price (an item of the company's key-account price tier, see
+        ``res.company._key_account_get_pricelist``, applies to its variant,
+        its template or its category; a global item allows every saleable
+        product), or that a product discount line of the contract names.
+        Category discount lines lower prices; they add no product. The one
+        rule of the portal's catalog and pad, the recipient import, the
+        order lines and the confirmation gate. Read as superuser."""
+        self.ensure_one()
+        tier = self.company_id._key_account_get_pricelist()
+        now = fields.Datetime.now()
+        Item = self.env["product.pricelist.item"].sudo()
+        items = (
+            Item.search(
+                [
+                    ("pricelist_id", "=", tier.id),
+                    "|",
+                    ("date_start", "=", False),
+                    ("date_start", "<=", now),
+                    "|",
+                    ("date_end", "=", False),
+                    ("date_end", ">=", now),
+                ]
+            )
+            if tier
+            else Item
+        )
+        saleable = [
+            ("sale_ok", "=", True),
+            ("company_id", "in", [False, self.company_id.id]),
+        ]
+        if any(item.applied_on == "3_global" for item in items):
+            return saleable
+        by_kind = items.grouped("applied_on")
+        variants = (
+            by_kind.get("0_product_variant", Item).product_id
+            | self.sudo().discount_line_ids.product_id
+        )
+        templates = by_kind.get("1_product", Item).product_tmpl_id
+        categories = by_kind.get("2_product_category", Item).categ_id
+        allowed = []
+        if variants:
+            allowed.append([("id", "in", variants.ids)])
+        if templates:
+            allowed.append([("product_tmpl_id", "in", templates.ids)])
+        if categories:
+            allowed.append([("categ_id", "child_of", categories.ids)])
+        if not allowed:
+            return expression.FALSE_DOMAIN
+        return expression.AND([saleable, expression.OR(allowed)])
+
+    def _key_account_allowed_products(self, products):
+        """The products of ``products`` the contract allows (one search)."""
+        self.ensure_one()
+        if not products:
+            return products
+        return (
+            products.sudo()
+            .with_context(active_test=True)
+            .search([("id", "in", products.ids)] + self._key_account_product_domain())
+            .with_env(products.env)
         )
 
     # ------------------------------------------------------------------

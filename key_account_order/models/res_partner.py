@@ -274,10 +274,29 @@ class ResPartner(models.Model):
             )
             found[key] = None
         if create_vals:
+            customer._key_account_lock_recipients()
             new = Partner.with_context(**RECIPIENT_CREATE_CONTEXT).create(create_vals)
             new.sudo()._company_dependent_commercial_sync()
             found.update(zip(new_keys, new.ids, strict=True))
         return self.browse([found[key] for key in keys])
+
+    def _key_account_lock_recipients(self):
+        """Serialize the recipient creations of these customers (and the
+        portal's order creations): the rows are updated, so that a concurrent
+        REPEATABLE READ transaction (a second upload of the same list at the
+        same moment) waits, then fails with a serialization error, which
+        Odoo retries with a snapshot that sees the first one's recipients,
+        instead of failing on the recipient unique key."""
+        if not self.ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner SET write_date = write_date
+                    WHERE id IN (SELECT id FROM res_partner WHERE id IN %s
+                                 FOR NO KEY UPDATE)""",
+                tuple(self.ids),
+            )
+        )
 
     def action_key_account_view_recipients(self):
         self.ensure_one()

@@ -214,9 +214,34 @@ class SaleOrder(models.Model):
         self._key_account_check_review_gate()
         self._key_account_check_allocations()
         self._key_account_check_contract()
+        self._key_account_check_contract_products()
 
     def _key_account_check_allocations(self):
         self.order_line._key_account_check_allocated_qty()
+
+    def _key_account_contract_product_reasons(self):
+        """{order: why it cannot be confirmed} of the orders with a product
+        their contract does not allow (the contract may have changed since
+        the lines were made); nothing raised."""
+        disallowed = self.order_line._key_account_contract_disallowed()
+        return {
+            order: self.env._(
+                "%(order)s: %(products)s not part of contract %(contract)s; "
+                "remove them from the order, or give them a key-account price or "
+                "a product discount on the contract.",
+                order=order.name,
+                products=", ".join(lines.product_id.mapped("display_name")),
+                contract=order.key_account_contract_id.name,
+            )
+            for order, lines in disallowed.grouped("order_id").items()
+        }
+
+    def _key_account_check_contract_products(self):
+        """Confirmation pipeline step: every product is one the order's
+        contract allows."""
+        reasons = self._key_account_contract_product_reasons()
+        if reasons:
+            raise UserError("\n".join(reasons.values()))
 
     def _key_account_check_contract_on_confirm(self):
         # The contract module's own hook steps aside: the pipeline above runs

@@ -1,7 +1,7 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
 
@@ -26,6 +26,67 @@ class SaleOrderLine(models.Model):
             line.key_account_allocated_qty = sum(
                 line.key_account_allocation_ids.mapped("quantity")
             )
+
+    # ------------------------------------------------------------------
+    # The contract's products
+    # ------------------------------------------------------------------
+    def _key_account_contract_lines(self):
+        """The lines the contract's product rule applies to: the product
+        lines of orders under a contract (not sections and notes, down
+        payments, delivery costs or the items of a combo, whose combo line is
+        checked)."""
+        # delivery costs: a field of the delivery module, when installed
+        delivery = "is_delivery" in self._fields
+        return self.filtered(
+            lambda line: (
+                line.product_id
+                and line.order_id.key_account_contract_id
+                and not line.display_type
+                and not line.is_downpayment
+                and not line.combo_item_id
+                and not (delivery and line.is_delivery)
+            )
+        )
+
+    def _key_account_contract_disallowed(self):
+        """The lines whose product their order's contract does not allow
+        (``key.account.contract._key_account_product_domain``): one search
+        per contract, whatever the number of lines."""
+        lines = self._key_account_contract_lines()
+        disallowed = self.browse()
+        for contract, contract_lines in lines.grouped(
+            lambda line: line.order_id.key_account_contract_id
+        ).items():
+            allowed = contract._key_account_allowed_products(contract_lines.product_id)
+            disallowed |= contract_lines.filtered(
+                lambda line, allowed=allowed: line.product_id not in allowed
+            )
+        return disallowed
+
+    @api.constrains("product_id", "order_id")
+    def _check_key_account_contract_products(self):
+        disallowed = self._key_account_contract_disallowed()
+        if not disallowed:
+            return
+        errors = [
+            self.env._(
+                "%(products)s cannot be ordered on %(order)s: contract "
+                "%(contract)s does not allow it (no key-account price, no "
+                "product discount of the contract).",
+                products=", ".join(lines.product_id.mapped("display_name")),
+                order=order.name,
+                contract=order.key_account_contract_id.name,
+            )
+            for order, lines in disallowed.grouped("order_id").items()
+        ]
+        raise ValidationError(
+            self.env._(
+                "%(errors)s\nChoose a product of the contract, give the product "
+                "a key-account price or a product discount on the contract, or "
+                "remove the contract from the order.",
+                errors="\n".join(errors),
+            )
+        )
 
     # ------------------------------------------------------------------
     # Allocation checks

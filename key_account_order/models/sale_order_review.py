@@ -42,6 +42,29 @@ class SaleOrder(models.Model):
         search="_search_key_account_has_discrepancy",
     )
 
+    key_account_review_blockers = fields.Text(
+        string="Would Be Refused",
+        compute="_compute_key_account_review_blockers",
+        help="Why the order cannot be approved as it is (contract, credit, "
+        "products the contract does not allow, recipient allocations).",
+    )
+
+    @api.depends(
+        "key_account_review_state",
+        "key_account_contract_id",
+        "order_line.product_id",
+        "order_line.product_uom_qty",
+    )
+    def _compute_key_account_review_blockers(self):
+        pending = self.filtered(
+            lambda order: order.key_account_review_state == "pending" and order.id
+        )
+        blockers = pending._key_account_review_blockers() if pending else {}
+        for order in self:
+            order.key_account_review_blockers = (
+                "\n".join(blockers.get(order) or []) or False
+            )
+
     @api.depends("key_account_allocation_ids.acceptance_state")
     def _compute_key_account_acceptance(self):
         counts = {}
@@ -144,6 +167,8 @@ class SaleOrder(models.Model):
     def _key_account_review_blockers(self):
         """Why each order cannot be approved automatically: {order: [reasons]}."""
         blockers = {order: [] for order in self}
+        for order, reason in self._key_account_contract_product_reasons().items():
+            blockers[order].append(reason)
         precision = self.env["decimal.precision"].precision_get(
             "Product Unit of Measure"
         )

@@ -5,10 +5,28 @@ from odoo import Command
 from odoo.addons.key_account_base.tests.common import KeyAccountBaseCommon
 
 
+def give_key_account_price(env, products):
+    """Give ``products`` a key-account price (their list price) in the
+    shared key-account price tier: the contracts allow them. Shared by the
+    companies as the tier is."""
+    products.company_id = False
+    env.ref("key_account_contract.pricelist_key_account").item_ids = [
+        Command.create(
+            {
+                "applied_on": "1_product",
+                "product_tmpl_id": template.id,
+                "compute_price": "percentage",
+                "percent_price": 0.0,
+            }
+        )
+        for template in products.product_tmpl_id
+    ]
+
+
 class KeyAccountOrderCommon(KeyAccountBaseCommon):
     """Fixtures of the order engine: a key account, a storable product in
-    stock in the test company's warehouse, helpers for recipients, orders
-    and deliveries."""
+    stock in the test company's warehouse (with a key-account price: the
+    contracts allow it), helpers for recipients, orders and deliveries."""
 
     @classmethod
     def setUpClass(cls):
@@ -30,6 +48,8 @@ class KeyAccountOrderCommon(KeyAccountBaseCommon):
                 "company_id": cls.company.id,
             }
         )
+        # Contracts allow it: it has a key-account price (its list price).
+        give_key_account_price(cls.env, cls.product)
         cls.env["stock.quant"]._update_available_quantity(
             cls.product, cls.warehouse.lot_stock_id, 10000
         )

@@ -7,14 +7,17 @@ import math
 import time
 
 import openpyxl
+from dateutil.relativedelta import relativedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.models import INSERT_BATCH_SIZE
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import file_open
 
 from odoo.addons.key_account_base.tests.common import KeyAccountBaseCommon
+
+from .common import give_key_account_price
 
 HEADER = (
     "姓名/Name",
@@ -781,3 +784,176 @@ class TestImportTranslation(KeyAccountImportCommon):
         )
         with self.assertRaisesMessage(UserError, "未导入任何数据", "第 2 行：电话"):
             wizard.action_import()
+
+    def test_zh_cn_column_names_in_row_errors(self):
+        """Finding 7: the columns a Chinese row error names are Chinese."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["key_account_order"], ["zh_CN"], overwrite=True
+        )
+        order = self.order.with_context(lang="zh_CN")
+        Wizard = self.env["key.account.recipient.import"].with_context(lang="zh_CN")
+        wizard = Wizard.create(
+            {
+                "order_id": order.id,
+                "file": base64.b64encode(
+                    self._csv(
+                        [recipient_row(1), recipient_row(2, phone="", quantity="")]
+                    )
+                ),
+                "filename": "收件人.csv",
+            }
+        )
+        with self.assertRaisesMessage(UserError, "第 3 行：缺少 电话, 数量"):
+            wizard.action_import()
+        wizard.file = base64.b64encode("姓名,手机\n张三,13800138000\n".encode())
+        with self.assertRaises(UserError) as caught:
+            wizard.action_import()
+        message = caught.exception.args[0]
+        self.assertIn("省份", message)
+        self.assertIn("商品编码", message)
+        self.assertNotIn("Province", message)
+
+
+@tagged("post_install", "-at_install")
+class TestImportHeadersAndUnits(KeyAccountImportCommon):
+    """Imports, small but real: the plain column names users type, and a
+    fraction of a product counted in whole units."""
+
+    def _rows(self):
+        return [recipient_row(1), recipient_row(2, quantity="2")]
+
+    def test_plain_english_header(self):
+        header = [
+            "name",
+            "phone",
+            "province",
+            "city",
+            "district",
+            "street",
+            "department",
+            "branch",
+            "product",
+            "quantity",
+        ]
+        self._import(self._csv(self._rows(), header=header))
+        self.assertEqual(self.order.order_line.product_id, self.product)
+        self.assertEqual(self.order.order_line.product_uom_qty, 3)
+        self.assertEqual(
+            set(self.order.key_account_allocation_ids.mapped("department")),
+            {"人力资源部"},
+        )
+
+    def test_plain_english_header_any_case(self):
+        header = [
+            "Name",
+            "PHONE",
+            "Province",
+            "City",
+            "District",
+            "Street",
+            "Department",
+            "Branch",
+            "Product",
+            "Quantity",
+        ]
+        self._import(self._csv(self._rows(), header=header))
+        self.assertEqual(self.order.order_line.product_uom_qty, 3)
+
+    def test_plain_chinese_header(self):
+        header = (
+            "姓名",
+            "电话",
+            "省",
+            "市",
+            "区",
+            "地址",
+            "部门",
+            "分公司",
+            "产品",
+            "数量",
+        )
+        self._import(self._csv(self._rows(), header=header))
+        self.assertEqual(self.order.order_line.product_id, self.product)
+        self.assertEqual(self.order.order_line.product_uom_qty, 3)
+        self.assertEqual(
+            set(self.order.key_account_allocation_ids.mapped("branch")),
+            {"深圳分公司"},
+        )
+
+    def test_fraction_of_a_whole_unit_refused_with_its_row(self):
+        self.assertEqual(self.product.uom_id, self.env.ref("uom.product_uom_unit"))
+        before = self._counts()
+        with self.assertRaisesMessage(
+            UserError, 'Row 3: quantity "1.5" of KA-GIFT is not a whole number'
+        ):
+            self._import(
+                self._csv([recipient_row(1), recipient_row(2, quantity="1.5")])
+            )
+        self.assertEqual(self._counts(), before, "nothing written")
+
+    def test_fraction_of_a_divisible_unit_accepted(self):
+        kilo = self.env.ref("uom.product_uom_kgm")
+        self.product_tea.write({"uom_id": kilo.id, "uom_po_id": kilo.id})
+        self._import(self._csv([recipient_row(1, ref="KA-TEA", quantity="1.5")]))
+        self.assertEqual(self.order.order_line.product_uom_qty, 1.5)
+
+    def test_uom_rounded_to_one_is_whole(self):
+        box = self.env["uom.uom"].create(
+            {
+                "name": "KA Box of 6",
+                "category_id": self.env.ref("uom.product_uom_categ_unit").id,
+                "uom_type": "bigger",
+                "factor_inv": 6.0,
+                "rounding": 1.0,
+            }
+        )
+        self.product_tea.write({"uom_id": box.id, "uom_po_id": box.id})
+        with self.assertRaisesMessage(UserError, 'Row 2: quantity "2.5" of KA-TEA'):
+            self._import(self._csv([recipient_row(1, ref="KA-TEA", quantity="2.5")]))
+
+
+@tagged("post_install", "-at_install")
+class TestImportContractProducts(KeyAccountImportCommon):
+    """Finding 6: a recipient file cannot bring a product the order's
+    contract does not allow."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        give_key_account_price(cls.env, cls.product)
+        today = fields.Date.context_today(cls.env.user)
+        cls.contract = cls.env["key.account.contract"].create(
+            {
+                "partner_id": cls.customer.id,
+                "company_id": cls.company.id,
+                "date_start": today - relativedelta(days=1),
+                "date_end": today + relativedelta(years=1),
+            }
+        )
+        cls.contract.action_confirm()
+        cls.contract_order = cls._create_order()
+
+    def test_product_outside_the_contract_refused_with_its_row(self):
+        order = self.contract_order
+        self.assertEqual(order.key_account_contract_id, self.contract)
+        before = self._counts(order)
+        with self.assertRaisesMessage(
+            UserError,
+            "Nothing was imported",
+            'Row 3: the product "KA-TEA" is not part of contract',
+            self.contract.name,
+        ):
+            self._import(
+                self._csv([recipient_row(1), recipient_row(2, ref="KA-TEA")]),
+                order=order,
+            )
+        self.assertEqual(self._counts(order), before, "nothing written")
+        # the contract's product goes
+        self._import(self._csv([recipient_row(1)]), order=order)
+        self.assertEqual(order.order_line.product_id, self.product)
+
+    def test_without_contract_any_saleable_product(self):
+        self.assertFalse(self.order.key_account_contract_id)
+        self._import(self._csv([recipient_row(1, ref="KA-TEA")]))
+        self.assertEqual(self.order.order_line.product_id, self.product_tea)

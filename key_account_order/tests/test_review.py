@@ -6,6 +6,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
+from .common import give_key_account_price
 from .test_import import KeyAccountImportCommon
 
 
@@ -137,6 +138,7 @@ class TestReviewAutoApproval(KeyAccountImportCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.key_account_review_auto_approve = True
+        give_key_account_price(cls.env, cls.product | cls.product_tea)
         cls.contract = cls._create_active_contract()
 
     @classmethod

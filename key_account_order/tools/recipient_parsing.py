@@ -306,12 +306,20 @@ IMPORT_COLUMNS = {
     "branch": ("Branch", "分支机构", "分公司"),
     "product_ref": (
         "Product Reference",
+        "product",
         "product ref",
+        "product code",
         "reference",
         "internal reference",
         "default_code",
+        "code",
+        "sku",
         "商品编码",
         "产品编码",
+        "产品",
+        "产品代码",
+        "商品",
+        "商品代码",
     ),
     "quantity": ("Quantity", "qty", "数量"),
 }
@@ -423,15 +431,19 @@ def records(rows, columns):
     return result
 
 
-def parse_record(values, provinces, products):
+def parse_record(values, provinces, products, allowed=None, whole_units=()):
     """Validate and normalise one row.
 
     ``provinces`` comes from ``province_map``; ``products`` maps an internal
-    reference to a product id, or to ``None`` when several products share it.
+    reference to a product id, or to ``None`` when several products share it;
+    ``allowed``, when given, holds the product ids the order may take (its
+    contract's); ``whole_units`` the product ids counted in whole units.
     Returns ``(row, errors)``: ``row`` holds ``name, phone, state_id, city,
     district, street, department, branch, product_id, quantity``; each error
     is ``(code, params)`` with code ``missing`` (``columns``: keys), ``phone``,
-    ``province``, ``product_ambiguous``, ``product_unknown``, ``quantity``.
+    ``province``, ``product_ambiguous``, ``product_unknown``,
+    ``product_not_allowed``, ``quantity`` or ``quantity_whole`` (a fraction of
+    a product counted in whole units).
     """
     errors = []
     missing = [key for key in REQUIRED_COLUMNS if not values[key]]
@@ -449,9 +461,15 @@ def parse_record(values, provinces, products):
         errors.append(("product_ambiguous", {"ref": reference}))
     elif reference and not product_id:
         errors.append(("product_unknown", {"ref": reference}))
+    elif product_id and allowed is not None and product_id not in allowed:
+        errors.append(("product_not_allowed", {"ref": reference}))
     quantity = parse_quantity(values["quantity"])
     if values["quantity"] and not quantity:
         errors.append(("quantity", {"quantity": values["quantity"]}))
+    elif quantity and product_id in whole_units and not quantity.is_integer():
+        errors.append(
+            ("quantity_whole", {"quantity": values["quantity"], "ref": reference})
+        )
     row = {
         "name": values["name"],
         "phone": phone,

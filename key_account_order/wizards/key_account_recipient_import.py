@@ -162,6 +162,45 @@ class KeyAccountRecipientImport(models.TransientModel):
             product_map[code] = None if code in product_map else product.id
         return product_map
 
+    def _get_product_rules(self, product_map):
+        """``(allowed, whole units)`` of the products of ``product_map``:
+        the ids the order's contract allows (None: the order has no
+        contract, any saleable product goes) and the ids counted in whole
+        units (a unit of measure rounded to 1 or more, e.g. Units)."""
+        products = self.env["product.product"].browse(
+            {product_id for product_id in product_map.values() if product_id}
+        )
+        contract = self.order_id.key_account_contract_id
+        allowed = (
+            set(contract._key_account_allowed_products(products).ids)
+            if contract
+            else None
+        )
+        unit = self.env.ref("uom.product_uom_unit", raise_if_not_found=False)
+        whole_units = {
+            product.id
+            for product in products
+            if product.uom_id == unit
+            or float_compare(product.uom_id.rounding, 1.0, precision_digits=6) >= 0
+        }
+        return allowed, whole_units
+
+    def _column_label(self, key):
+        """The label of an import column in the user's language."""
+        labels = {
+            "name": self.env._("Name"),
+            "phone": self.env._("Phone"),
+            "province": self.env._("Province"),
+            "city": self.env._("City"),
+            "district": self.env._("District"),
+            "street": self.env._("Street"),
+            "department": self.env._("Department"),
+            "branch": self.env._("Branch"),
+            "product_ref": self.env._("Product Reference"),
+            "quantity": self.env._("Quantity"),
+        }
+        return labels.get(key) or rp.column_label(key)
+
     def _parse(self):
         """Validate every row; return the parsed rows (dicts of
         ``recipient_parsing.parse_record`` with their ``row`` number) or raise
@@ -181,7 +220,7 @@ class KeyAccountRecipientImport(models.TransientModel):
                 self.env._(
                     "Row 1 (header): the column(s) %(columns)s are missing. Use the "
                     "import template: its first row must name every column.",
-                    columns=", ".join(rp.column_label(key) for key in missing),
+                    columns=", ".join(self._column_label(key) for key in missing),
                 )
             )
         records = rp.records(rows, columns)
@@ -206,11 +245,14 @@ class KeyAccountRecipientImport(models.TransientModel):
             )
         references = {values["product_ref"] for _number, values in records}
         products = self._get_product_map(references - {""})
+        allowed, whole_units = self._get_product_rules(products)
         provinces = self._get_province_map()
         errors = []
         parsed = []
         for number, values in records:
-            row, row_errors = rp.parse_record(values, provinces, products)
+            row, row_errors = rp.parse_record(
+                values, provinces, products, allowed, whole_units
+            )
             if row_errors:
                 errors.extend(
                     self._error_message(number, code, params)
@@ -252,7 +294,7 @@ class KeyAccountRecipientImport(models.TransientModel):
             return self.env._(
                 "Row %(row)s: %(columns)s missing; fill in every required column.",
                 row=row,
-                columns=", ".join(rp.column_label(key) for key in params["columns"]),
+                columns=", ".join(self._column_label(key) for key in params["columns"]),
             )
         if code == "phone":
             return self.env._(
@@ -284,6 +326,25 @@ class KeyAccountRecipientImport(models.TransientModel):
                 "be sold.",
                 row=row,
                 company=self.order_id.company_id.name,
+                **params,
+            )
+        if code == "product_not_allowed":
+            contract = self.order_id.key_account_contract_id
+            return self.env._(
+                'Row %(row)s: the product "%(ref)s" is not part of contract '
+                "%(contract)s of %(order)s; use the reference of a product of the "
+                "contract (its catalog), or ask your account manager to add it.",
+                row=row,
+                contract=contract.name,
+                order=self.order_id.name,
+                **params,
+            )
+        if code == "quantity_whole":
+            return self.env._(
+                'Row %(row)s: quantity "%(quantity)s" of %(ref)s is not a whole '
+                "number, and %(ref)s is counted in whole units; enter a whole "
+                "number, e.g. 1 or 2.",
+                row=row,
                 **params,
             )
         if code == "quantity":
@@ -326,6 +387,12 @@ class KeyAccountRecipientImport(models.TransientModel):
         order = self.order_id
         if not allocations:
             return
+        if self.import_mode != "replace" and (
+            checksum in order._key_account_imported_checksums()
+        ):
+            # The same list again (a second click, two uploads at the same
+            # moment): say so, whatever the mode chosen.
+            self._raise_already_imported()
         if not self.import_mode:
             raise UserError(
                 self.env._(
@@ -337,21 +404,20 @@ class KeyAccountRecipientImport(models.TransientModel):
                     count=len(allocations),
                 )
             )
-        if (
-            self.import_mode == "add"
-            and checksum in order._key_account_imported_checksums()
-        ):
-            raise UserError(
-                self.env._(
-                    "The recipient list of %(file)s has already been imported into "
-                    "%(order)s: importing it again would double every quantity. "
-                    "To correct the recipients, import the corrected list with "
-                    '"Replace the current recipients"; to add other recipients, '
-                    "import a file with only those.",
-                    file=self.filename or self.env._("this file"),
-                    order=order.name,
-                )
+
+    def _raise_already_imported(self):
+        order = self.order_id
+        raise UserError(
+            self.env._(
+                "The recipient list of %(file)s has already been imported into "
+                "%(order)s: importing it again would double every quantity. "
+                "To correct the recipients, import the corrected list with "
+                '"Replace the current recipients"; to add other recipients, '
+                "import a file with only those.",
+                file=self.filename or self.env._("this file"),
+                order=order.name,
             )
+        )
 
     def action_import(self):
         self.ensure_one()

@@ -53,7 +53,7 @@ class KeyAccountPortalContract(common.KeyAccountPortal):
         Product = (
             request.env["product.product"].sudo().with_company(contract_sudo.company_id)
         )
-        domain = contract_sudo._key_account_portal_product_domain()
+        domain = contract_sudo._key_account_product_domain()
         total = Product.search_count(domain)
         pager = portal_pager(
             url="/my/key-account/contract",

@@ -60,7 +60,7 @@ class KeyAccountPortalOrdering(KeyAccountPortal):
     # ------------------------------------------------------------------
     def _ka_catalog_values(self, customer, contract, search, category, page):
         Product = request.env["product.product"].sudo()
-        allowed = contract._key_account_portal_product_domain()
+        allowed = contract._key_account_product_domain()
         domain = list(allowed)
         if search:
             domain += [

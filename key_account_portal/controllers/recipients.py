@@ -277,7 +277,7 @@ class KeyAccountPortalRecipients(KeyAccountPortal):
 
     def _ka_recip_pick_products(self, order_sudo, customer):
         """Products offered on the pick page: those of the order and of the
-        customer's earlier orders."""
+        customer's earlier orders that the order's contract allows."""
         groups = (
             request.env["sale.order.line"]
             .sudo()
@@ -294,7 +294,7 @@ class KeyAccountPortalRecipients(KeyAccountPortal):
         products = order_sudo.order_line.product_id
         for (product,) in groups:
             products |= product
-        return products.filtered("sale_ok").sorted("display_name")
+        return order_sudo._key_account_portal_orderable(products).sorted("display_name")
 
     def _ka_recip_pick_values(self, order_sudo, search=None, page=1, **values):
         customer = order_sudo.partner_id.commercial_partner_id

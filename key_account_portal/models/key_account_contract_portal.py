@@ -1,25 +1,17 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """What the customer's portal catalog offers: the products its active
-contract allows, at the contract's prices, computed in batch.
-
-The rule ("allows"): a saleable product of the contract's company (or
-shared) that has a key-account price, i.e. an item of the company's
-key-account price tier (``res.company._key_account_get_pricelist``, by
-default ``key_account_contract.pricelist_key_account``) applies to it (its
-variant, its template or its category; a global item allows every saleable
-product), or that a product discount line of the contract names. The
+contract allows (the contract's one rule,
+``key.account.contract._key_account_product_domain`` in
+key_account_contract), at the contract's prices, computed in batch. The
 contract's pricelist (key-account price, then the contract's discounts and,
-when the contract allows them, the promotions) gives its price. Category
-discount lines lower prices; they do not add products without a key-account
-price.
+when the contract allows them, the promotions) gives its price.
 """
 
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from odoo import fields, models
-from odoo.osv import expression
 
 # {(pricelist id, product id): price in the pricelist currency} of the base
 # pricelists already computed for a batch (see _key_account_portal_prices).
@@ -51,54 +43,6 @@ class ProductPricelistItem(models.Model):
 
 class KeyAccountContract(models.Model):
     _inherit = "key.account.contract"
-
-    def _key_account_portal_product_domain(self):
-        """Domain of the ``product.product`` the contract allows (see the
-        module doc); read as superuser, the caller checked the customer."""
-        self.ensure_one()
-        tier = self.company_id._key_account_get_pricelist()
-        now = fields.Datetime.now()
-        items = (
-            self.env["product.pricelist.item"]
-            .sudo()
-            .search(
-                [
-                    ("pricelist_id", "=", tier.id),
-                    "|",
-                    ("date_start", "=", False),
-                    ("date_start", "<=", now),
-                    "|",
-                    ("date_end", "=", False),
-                    ("date_end", ">=", now),
-                ]
-            )
-            if tier
-            else self.env["product.pricelist.item"]
-        )
-        saleable = [
-            ("sale_ok", "=", True),
-            ("company_id", "in", [False, self.company_id.id]),
-        ]
-        if any(item.applied_on == "3_global" for item in items):
-            return saleable
-        by_kind = items.grouped("applied_on")
-        empty = self.env["product.pricelist.item"]
-        variants = (
-            by_kind.get("0_product_variant", empty).product_id
-            | self.sudo().discount_line_ids.product_id
-        )
-        templates = by_kind.get("1_product", empty).product_tmpl_id
-        categories = by_kind.get("2_product_category", empty).categ_id
-        allowed = []
-        if variants:
-            allowed.append([("id", "in", variants.ids)])
-        if templates:
-            allowed.append([("product_tmpl_id", "in", templates.ids)])
-        if categories:
-            allowed.append([("categ_id", "child_of", categories.ids)])
-        if not allowed:
-            return expression.FALSE_DOMAIN
-        return expression.AND([saleable, expression.OR(allowed)])
 
     def _key_account_portal_prices(self, products):
         """{product id: unit price of the contract} of ``products`` (in the

@@ -17,7 +17,7 @@ from datetime import date as date_cls
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, float_compare, float_round
+from odoo.tools import float_compare, float_round
 from odoo.tools.sql import create_unique_index
 
 # Shape of the submission token the portal pages generate.
@@ -142,29 +142,12 @@ class SaleOrder(models.Model):
         so that a concurrent REPEATABLE READ transaction fails with a
         serialization error (and is retried, seeing the first order) instead
         of going on with its old snapshot, blind to that order."""
-        self.env.cr.execute(
-            SQL(
-                """UPDATE res_partner SET write_date = write_date
-                    WHERE id IN (SELECT id FROM res_partner WHERE id = %s
-                                 FOR NO KEY UPDATE)""",
-                customer.id,
-            )
-        )
+        customer._key_account_lock_recipients()
 
     @api.model
     def _key_account_portal_allowed_products(self, contract, products):
         """The products of ``products`` the contract allows."""
-        if not products:
-            return products
-        return (
-            self.env["product.product"]
-            .sudo()
-            .with_context(active_test=True)
-            .search(
-                [("id", "in", products.ids)]
-                + contract._key_account_portal_product_domain()
-            )
-        )
+        return contract._key_account_allowed_products(products.sudo())
 
     @api.model
     def _key_account_portal_parse_qty(self, raw):
@@ -443,8 +426,7 @@ class SaleOrder(models.Model):
         codes = [code for _number, code, _qty in entries]
         Product = self.env["product.product"].sudo()
         allowed = Product.search(
-            [("default_code", "in", codes)]
-            + contract._key_account_portal_product_domain()
+            [("default_code", "in", codes)] + contract._key_account_product_domain()
         )
         allowed_by_code = {}
         for product in allowed:

@@ -25,6 +25,21 @@ class SaleOrder(models.Model):
         )
         return groups[0] if groups else (0, 0)
 
+    def _key_account_portal_orderable(self, products):
+        """The products of ``products`` the order may take: those its
+        contract allows, or without a contract the saleable products of its
+        company."""
+        self.ensure_one()
+        contract = self.key_account_contract_id
+        if contract:
+            return contract._key_account_allowed_products(products)
+        return products.filtered(
+            lambda product: (
+                product.sale_ok
+                and product.company_id in (self.company_id, self.env["res.company"])
+            )
+        )
+
     def _key_account_portal_add_recipients(
         self, recipients, product, quantity, department=False, branch=False
     ):
@@ -60,13 +75,11 @@ class SaleOrder(models.Model):
                     "The quantity per recipient must be a positive number, e.g. 1."
                 )
             )
-        if not product.sale_ok or product.company_id not in (
-            self.company_id,
-            self.env["res.company"],
-        ):
+        if not self._key_account_portal_orderable(product):
             raise UserError(
                 self.env._(
-                    "%(product)s cannot be ordered: choose a product of the catalog.",
+                    "%(product)s cannot be ordered: it is not part of your "
+                    "contract. Choose a product of the list.",
                     product=product.display_name,
                 )
             )

@@ -98,6 +98,10 @@ class KeyAccountPortalOrderingCommon(KeyAccountPortalCommon):
         messages = self._flash(target)
         return messages[-1]["text"] if messages else ""
 
+    @staticmethod
+    def _order_page(order):
+        return f"/my/key-account/orders/{order.id}"
+
     def _orders_of(self, customer):
         return self.env["sale.order"].search(
             [("partner_id", "=", customer.id)], order="id"
@@ -569,6 +573,28 @@ class TestPortalDraftPanel(KeyAccountPortalOrderingCommon):
         self.assertEqual(order.order_line.product_uom_qty, 3.0)
         self.assertIn("cannot be changed any more", self._flash_text(order.id))
 
+    def test_submit_messages_shown_on_the_order_page(self):
+        """Finding 7: after Submit the order is no draft to edit any more;
+        its page still says what happened, once."""
+        order = self._draft_a()
+        url = f"/my/key-account/orders/{order.id}/submit"
+        self._post(url)
+        page = self.url_open(self._order_page(order)).text
+        self.assertIn("o_ka_order_message", page)
+        self.assertIn(f"{order.name} was submitted", page)
+        page = self.url_open(self._order_page(order)).text
+        self.assertNotIn(f"{order.name} was submitted", page, "shown once")
+        self._post(url)  # second click
+        page = self.url_open(self._order_page(order)).text
+        self.assertIn(f"{order.name} was already submitted", page)
+        # a change refused since it was submitted: said on the page too
+        self._post(
+            f"/my/key-account/orders/{order.id}/lines",
+            {f"line_qty_{order.order_line.id}": "9"},
+        )
+        page = self.url_open(self._order_page(order)).text
+        self.assertIn("cannot be changed any more", page)
+
     def test_auto_approval_confirmed_by_the_job_as_internal_user(self):
         self.company.key_account_review_auto_approve = True
         order = self._draft_a({self.product: 3})
@@ -658,9 +684,21 @@ class TestPortalReorder(KeyAccountPortalOrderingCommon):
         source.key_account_batch_ids = [
             Command.create({"name": "行政部", "partner_id": self.customer_a.id})
         ]
+        # The lamp was part of the contract when its line was made; it is
+        # not any more.
+        item = self.ka_pricelist.item_ids.create(
+            {
+                "pricelist_id": self.ka_pricelist.id,
+                "applied_on": "0_product_variant",
+                "product_id": self.product_z.id,
+                "compute_price": "fixed",
+                "fixed_price": 90.0,
+            }
+        )
         self.env["sale.order.line"].create(
             {"order_id": source.id, "product_id": self.product_z.id}
         )
+        item.unlink()
         self.authenticate("ka_portal_a", "ka_portal_a")
         url = f"/my/key-account/orders/{source.id}/reorder"
         new = self._order_from(self._post(url, {"token": TOKEN_1}))

@@ -2,12 +2,18 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import csv
 import io
+import threading
+import time
+from contextlib import closing
 
 import openpyxl
+import psycopg2
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command, api, sql_db
+from odoo.exceptions import UserError
 from odoo.http import Request
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.queue_job.job import Job
 
@@ -199,10 +205,14 @@ class TestPortalRecipientsUpload(PortalRecipientsCommon):
             f"/my/key-account/orders/{self.draft_a.id}/recipients/upload"
         )
         self.assertIn('name="import_mode"', page.text)
-        # No choice: refused, nothing changes.
+        # The same list without a choice (a second click, or the retry of
+        # an upload sent at the same moment): it was imported, says so.
         before = self._snapshot(self.draft_a)
         response = self._upload(self.draft_a, data)
         self.assertIn("o_key_account_import_errors", response.text)
+        self.assertIn("has already been imported", response.text)
+        # Another list without a choice: refused, nothing changes.
+        response = self._upload(self.draft_a, self._csv(self._rows(2, start=10)))
         self.assertIn("already has 3 recipient allocation(s)", response.text)
         # Same list added again: refused.
         response = self._upload(self.draft_a, data, mode="add")
@@ -226,6 +236,29 @@ class TestPortalRecipientsUpload(PortalRecipientsCommon):
         )
         self.draft_a.invalidate_recordset()
         self.assertEqual(self.draft_a.order_line.product_uom_qty, 2)
+
+    def test_upload_product_outside_the_contract_refused(self):
+        """Finding 6: the file cannot bring a product the contract does not
+        allow (the quick-order pad refuses the same code)."""
+        self.env["product.product"].create(
+            {
+                "name": "Retail Only Lamp",
+                "default_code": "KA-LAMP",
+                "list_price": 99.0,
+                "type": "consu",
+            }
+        )
+        self.authenticate("ka_portal_a", "ka_portal_a")
+        before = self._snapshot(self.draft_a)
+        rows = self._rows(3, overrides={3: {8: "KA-LAMP"}})
+        response = self._upload(self.draft_a, self._csv(rows))
+        text = response.text
+        self.assertIn("o_key_account_import_errors", text)
+        self.assertEqual(text.count('o_key_account_import_error"'), 1)
+        self.assertIn("Row 4:", text)
+        self.assertIn("KA-LAMP", text)
+        self.assertIn("is not part of contract", text)
+        self.assertEqual(self._snapshot(self.draft_a), before)
 
     def test_upload_too_big_or_wrong_type(self):
         self.authenticate("ka_portal_a", "ka_portal_a")
@@ -389,6 +422,44 @@ class TestPortalRecipientsPick(PortalRecipientsCommon):
         self.assertEqual(len(allocations), 3)
         self.assertEqual(sorted(allocations.mapped("quantity")), [2.0, 2.0, 5.0])
         self.assertEqual(self.draft_a.order_line.product_uom_qty, 9)
+
+    def test_pick_offers_only_the_contract_products(self):
+        """Finding 6: a product of an earlier order that the contract does
+        not allow (any more) is neither offered nor taken."""
+        lamp = self.env["product.product"].create(
+            {
+                "name": "Retail Only Lamp",
+                "default_code": "KA-LAMP",
+                "list_price": 99.0,
+                "type": "consu",
+            }
+        )
+        item = self.ka_pricelist.item_ids.create(
+            {
+                "pricelist_id": self.ka_pricelist.id,
+                "applied_on": "0_product_variant",
+                "product_id": lamp.id,
+                "compute_price": "fixed",
+                "fixed_price": 90.0,
+            }
+        )
+        self.env["sale.order.line"].create(
+            {"order_id": self.order_a.id, "product_id": lamp.id}
+        )
+        item.unlink()
+        self.authenticate("ka_portal_a", "ka_portal_a")
+        url = f"/my/key-account/orders/{self.draft_a.id}/recipients/pick"
+        page = self.url_open(url).text
+        self.assertIn("KA-ENGINE-GIFT", page)
+        self.assertNotIn("KA-LAMP", page)
+        earlier = self.order_a.key_account_allocation_ids.recipient_id
+        response = self._pick(self.draft_a, earlier, product=lamp)
+        self.assertIn("Choose one of the products in the list", response.text)
+        self.assertFalse(self._allocations(self.draft_a))
+        self.assertFalse(self.draft_a.order_line)
+        # the model refuses it too, whoever calls it
+        with self.assertRaisesMessage(UserError, "not part of your contract"):
+            self.draft_a._key_account_portal_add_recipients(earlier, lamp, 1)
 
     def test_pick_refuses_other_customer_recipients(self):
         self.authenticate("ka_portal_a", "ka_portal_a")
@@ -577,3 +648,71 @@ class TestPortalRecipientsQueries(PortalRecipientsCommon):
         large = [self._queries(url) for url in urls]
         for url, few, many in zip(urls, small, large, strict=True):
             self.assertLessEqual(many, few + 2, f"{url}: {few} vs {many} queries")
+
+
+@tagged("post_install", "-at_install")
+class TestPortalRecipientsConcurrency(PortalRecipientsCommon):
+    """Finding 7: two uploads of the same list at the same moment."""
+
+    def test_two_connections_creating_the_same_recipients(self):
+        """Two real REPEATABLE READ transactions creating the same recipient
+        of a committed customer: the second waits for the first, then fails
+        with a serialization error, which Odoo retries (its fresh snapshot
+        sees the recipient and the list the first imported), instead of an
+        error on the recipients' unique key that Odoo answers with its error
+        page."""
+        customer_id = self.env.ref("base.public_partner").id
+        vals = [
+            {
+                "name": "并发收件人",
+                "phone": "13912345678",
+                "country_id": self.env.ref("base.cn").id,
+                "state_id": self.env.ref("base.state_cn_SH").id,
+                "city": "上海市",
+                "street": "世纪大道 1 号",
+            }
+        ]
+        db = sql_db.db_connect(self.cr.dbname)
+        result = {}
+        try:
+            with closing(db.cursor()) as cr1, closing(db.cursor()) as cr2:
+                for cr in (cr1, cr2):
+                    cr.execute("SET lock_timeout = '10s'")
+                cr2.execute("SELECT 1")  # the second transaction's snapshot
+                env1 = api.Environment(cr1, SUPERUSER_ID, {})
+                env1["res.partner"]._key_account_get_or_create_recipients(
+                    env1["res.partner"].browse(customer_id), vals
+                )
+                env1.flush_all()
+
+                def second():
+                    env2 = api.Environment(cr2, SUPERUSER_ID, {})
+                    try:
+                        env2["res.partner"]._key_account_get_or_create_recipients(
+                            env2["res.partner"].browse(customer_id), vals
+                        )
+                        env2.flush_all()
+                        result["second"] = "passed"
+                    except psycopg2.errors.SerializationFailure:
+                        result["second"] = "serialization failure"
+                    except psycopg2.errors.UniqueViolation:
+                        result["second"] = "unique violation"
+
+                with mute_logger("odoo.sql_db"):
+                    thread = threading.Thread(target=second)
+                    thread.start()
+                    time.sleep(0.5)
+                    self.assertTrue(thread.is_alive(), "the second waits")
+                    cr1.commit()
+                    thread.join(15)
+                cr2.rollback()
+        finally:
+            # the first transaction committed its recipient: remove it
+            with closing(db.cursor()) as cr3:
+                cr3.execute(
+                    "DELETE FROM res_partner WHERE parent_id = %s "
+                    "AND key_account_recipient",
+                    (customer_id,),
+                )
+                cr3.commit()
+        self.assertEqual(result, {"second": "serialization failure"})

@@ -104,6 +104,17 @@ class Bench:
         env["stock.quant"]._update_available_quantity(
             self.product, self.warehouse.lot_stock_id, 10_000_000
         )
+        # a key-account price (its list price): the contract allows it
+        env.ref("key_account_contract.pricelist_key_account").item_ids = [
+            Command.create(
+                {
+                    "applied_on": "1_product",
+                    "product_tmpl_id": self.product.product_tmpl_id.id,
+                    "compute_price": "percentage",
+                    "percent_price": 0.0,
+                }
+            )
+        ]
         body = "91310115" + "MA1BENCH0"
         code = body + uscc.calc_check_digit(body)
         self.customer = env["res.partner"].create(

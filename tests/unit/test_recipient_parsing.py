@@ -331,3 +331,47 @@ def test_content_checksum_same_content_any_spelling():
     assert rp.content_checksum([first]) == rp.content_checksum([same])
     assert rp.content_checksum([first]) != rp.content_checksum([other])
     assert rp.content_checksum([first, other]) != rp.content_checksum([first])
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "name,phone,province,city,district,street,department,branch,product,quantity",
+        "NAME,Phone,PROVINCE,City,District,Street,Department,Branch,Product,QUANTITY",
+        "姓名,电话,省,市,区,地址,部门,分公司,产品,数量",
+        "Name,Phone,Province,City,District,Street,Department,Branch,Product Code,Qty",
+    ],
+)
+def test_map_header_plain_names_users_type(header):
+    columns, missing = rp.map_header(header.split(","))
+    assert missing == []
+    assert columns == {key: index for index, key in enumerate(rp.IMPORT_COLUMNS)}
+
+
+def test_parse_record_product_outside_the_contract():
+    _row, errors = rp.parse_record(_values(), PROVINCES, {"KA-1": 7}, allowed={8})
+    assert errors == [("product_not_allowed", {"ref": "KA-1"})]
+    _row, errors = rp.parse_record(_values(), PROVINCES, {"KA-1": 7}, allowed={7})
+    assert errors == []
+    # no contract: no rule
+    _row, errors = rp.parse_record(_values(), PROVINCES, {"KA-1": 7}, allowed=None)
+    assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("quantity", "whole_units", "error"),
+    [
+        ("1.5", {7}, True),
+        ("0.5", {7}, True),
+        ("2", {7}, False),
+        ("2.0", {7}, False),
+        ("1,000", {7}, False),
+        ("1.5", set(), False),
+    ],
+)
+def test_parse_record_fraction_of_a_whole_unit(quantity, whole_units, error):
+    _row, errors = rp.parse_record(
+        _values(quantity=quantity), PROVINCES, {"KA-1": 7}, whole_units=whole_units
+    )
+    expected = [("quantity_whole", {"quantity": quantity, "ref": "KA-1"})]
+    assert errors == (expected if error else [])
