@@ -1,3 +1,4 @@
+from . import res_company
 from . import res_partner
 from . import key_account_allocation
 from . import key_account_allocation_acceptance

@@ -158,30 +158,31 @@ class SaleOrder(models.Model):
         return self.sudo().write(vals)
 
     # ------------------------------------------------------------------
-    # The confirmation pipeline
+    # Confirmation steps (the flow is owned by key_account_contract's
+    # ``action_confirm``; see readme/DESCRIPTION.md)
     # ------------------------------------------------------------------
-    def action_confirm(self):
-        """Confirm key-account orders in named steps.
-
-        1. lock the orders (a second transaction confirming the same order
-           fails at once with a clear message);
-        2. ``_key_account_confirm_checks``: the review gate, the recipient
-           allocations, the contract (extend it with ``super()`` to add a
-           step, e.g. a credit gate);
-        3. orders over their company's threshold of recipients are queued for
-           a background job, the others are confirmed at once by core.
-        The background job runs this same pipeline, checks included.
-        """
-        self._key_account_lock_for_confirmation()
-        self._key_account_confirm_checks()
-        background = self._key_account_background_orders()
-        if not background:
-            return super().action_confirm()
-        background._key_account_queue_confirmation()
-        rest = self - background
-        if rest:
-            super(SaleOrder, rest).action_confirm()
-        return background._key_account_queued_notification()
+    @api.model
+    def _key_account_confirm_steps(self):
+        """Before the contract: lock the orders (a second transaction
+        confirming the same order fails at once with a clear message), the
+        review gate, the recipient allocations."""
+        return self._key_account_insert_confirm_steps(
+            super()._key_account_confirm_steps(),
+            [
+                ("lock", "_key_account_lock_for_confirmation", None),
+                (
+                    "review_gate",
+                    "_key_account_check_review_gate",
+                    "_key_account_review_gate_reasons",
+                ),
+                (
+                    "allocations",
+                    "_key_account_check_allocations",
+                    "_key_account_allocation_reasons",
+                ),
+            ],
+            before="contract",
+        )
 
     def _key_account_lock_for_confirmation(self):
         """Lock the orders' rows for this transaction, without waiting: an
@@ -207,21 +208,22 @@ class SaleOrder(models.Model):
                 )
             ) from None
 
-    def _key_account_confirm_checks(self):
-        """The checks an order passes before it is confirmed or queued, and
-        again when the background job confirms it. One method per step;
-        add a step by overriding this method and calling ``super()``."""
-        self._key_account_check_review_gate()
-        self._key_account_check_allocations()
-        self._key_account_check_contract()
-
     def _key_account_check_allocations(self):
+        """Step "allocations": the allocations of each line add up to its
+        quantity."""
         self.order_line._key_account_check_allocated_qty()
 
-    def _key_account_check_contract_on_confirm(self):
-        # The contract module's own hook steps aside: the pipeline above runs
-        # ``_key_account_check_contract`` as one of its steps.
-        return
+    def _key_account_allocation_reasons(self):
+        """{order: [reasons]} for the orders whose allocations do not add up
+        (see ``_key_account_check_allocations``)."""
+        errors = self.order_line._key_account_allocated_qty_errors()
+        by_order = {}
+        for line, error in errors.items():
+            by_order.setdefault(line.order_id, []).append(error)
+        return {
+            order: [self.order_line._key_account_allocated_qty_message(order_errors)]
+            for order, order_errors in by_order.items()
+        }
 
     def action_key_account_view_allocations(self):
         self.ensure_one()

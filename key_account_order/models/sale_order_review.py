@@ -41,6 +41,12 @@ class SaleOrder(models.Model):
         compute="_compute_key_account_acceptance",
         search="_search_key_account_has_discrepancy",
     )
+    key_account_confirm_blockers = fields.Text(
+        string="Confirmation Blockers",
+        compute="_compute_key_account_confirm_blockers",
+        help="Why the quotation would be refused if it were approved or "
+        "confirmed now (contract, recipient allocations, credit...).",
+    )
 
     @api.depends("key_account_allocation_ids.acceptance_state")
     def _compute_key_account_acceptance(self):
@@ -296,8 +302,8 @@ class SaleOrder(models.Model):
         return True
 
     def _key_account_check_review_gate(self):
-        """Confirmation pipeline step: an order waiting in the review pool is
-        confirmed by approving it, not directly."""
+        """Confirmation step "review_gate": an order waiting in the review
+        pool is confirmed by approving it, not directly."""
         pending = self.filtered(lambda o: o.key_account_review_state == "pending")
         if pending:
             raise UserError(
@@ -308,15 +314,35 @@ class SaleOrder(models.Model):
                 )
             )
 
+    def _key_account_review_gate_reasons(self):
+        """{order: [reasons]} for the orders waiting in the review pool (see
+        ``_key_account_check_review_gate``)."""
+        return {
+            order: [
+                self.env._(
+                    "%(orders)s is waiting in the review pool: approve it there "
+                    "(or send it back) instead of confirming it directly.",
+                    orders=order.name,
+                )
+            ]
+            for order in self.filtered(
+                lambda o: o.key_account_review_state == "pending"
+            )
+        }
 
-class ResCompany(models.Model):
-    """The review pool's company setting (kept with the review code it drives)."""
-
-    _inherit = "res.company"
-
-    key_account_review_auto_approve = fields.Boolean(
-        string="Auto-approve Key Account Orders",
-        help="Orders submitted for review that are within an active contract and "
-        "its credit, with complete recipient allocations, are approved and "
-        "confirmed at once.",
+    @api.depends(
+        "state",
+        "amount_total",
+        "key_account_contract_id",
+        "order_line.product_uom_qty",
+        "key_account_allocation_ids.quantity",
     )
+    def _compute_key_account_confirm_blockers(self):
+        """What approving (confirming) each quotation would run into now,
+        the review gate left out: the reasons of the confirmation steps."""
+        quotations = self.filtered(lambda o: o.state in ("draft", "sent"))
+        reasons = quotations._key_account_confirm_reasons(skip=("review_gate",))
+        for order in self:
+            order.key_account_confirm_blockers = (
+                "\n".join(reasons.get(order) or []) or False
+            )
