@@ -587,7 +587,8 @@ class SaleOrder(models.Model):
             return False
         # A confirmation that auto-approval starts goes to the background
         # job, never runs in the portal request.
-        self._key_account_with_background_confirmation().action_key_account_submit_review()
+        order = self._key_account_with_background_confirmation()
+        order.action_key_account_submit_review()
         return True
 
     def _key_account_portal_allocated_by_line(self):
