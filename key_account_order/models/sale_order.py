@@ -14,7 +14,8 @@ PACKAGING = [
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ("sale.order", "key.account.guard.mixin")
 
     key_account_allocation_ids = fields.One2many(
         comodel_name="key.account.allocation",
@@ -119,43 +120,22 @@ class SaleOrder(models.Model):
             "key_account_confirm_job_uuid": False,
         }
 
-    def _key_account_check_workflow_vals(self, vals_list, creating=False):
-        if self.env.su:
-            return
-        protected = self._key_account_workflow_fields()
-        forged = sorted(
-            {
-                name
-                for vals in vals_list
-                for name, value in vals.items()
-                if name in protected
-                and not (creating and (value or False) == protected[name])
-            }
-        )
-        if forged:
-            raise AccessError(
-                self.env._(
-                    "%(fields)s of a sale order change only through the order's "
-                    "actions (Submit for Review, Approve, Send Back, Confirm).",
-                    fields=", ".join(
-                        self._fields[name].get_description(self.env)["string"]
-                        for name in forged
-                    ),
-                )
+    def _key_account_guarded_fields(self):
+        # The guard mixin's check in create/write (key_account_base).
+        return self._key_account_workflow_fields()
+
+    def _key_account_guard_error(self, names):
+        return AccessError(
+            self.env._(
+                "%(fields)s of a sale order change only through the order's "
+                "actions (Submit for Review, Approve, Send Back, Confirm).",
+                fields=self._key_account_field_labels(names),
             )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._key_account_check_workflow_vals(vals_list, creating=True)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._key_account_check_workflow_vals([vals])
-        return super().write(vals)
+        )
 
     def _key_account_write_workflow(self, vals):
         """The flow's own path to its fields (after its rights checks)."""
-        return self.sudo().write(vals)
+        return self._key_account_write_guarded(vals)
 
     # ------------------------------------------------------------------
     # Confirmation steps (the flow is owned by key_account_contract's
