@@ -16,7 +16,6 @@ from odoo.addons.key_account_base.tools import changed_fields
 _logger = logging.getLogger(__name__)
 
 CONTRACT_SEQUENCE_CODE = "key.account.contract"
-MANAGER_GROUP = "key_account_base.key_account_group_manager"
 # contracts that hold the customer's slot for their period
 LIVE_STATES = ("confirmed", "active")
 RENEWAL_NOTICE_DAYS = 30
@@ -31,7 +30,7 @@ TECHNICAL_FIELDS = ("state", "pricelist_id")
 class KeyAccountContract(models.Model):
     _name = "key.account.contract"
     _description = "Key Account Contract"
-    _inherit = ("mail.thread", "mail.activity.mixin")
+    _inherit = ("mail.thread", "mail.activity.mixin", "key.account.guard.mixin")
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -530,7 +529,7 @@ class KeyAccountContract(models.Model):
     # State machine: the action methods are the only writers of the status
     # ------------------------------------------------------------------
     def _is_manager(self):
-        return self.env.su or self.env.user.has_group(MANAGER_GROUP)
+        return self._key_account_is_manager()
 
     def _check_manager(self):
         if not self._is_manager():
@@ -544,18 +543,17 @@ class KeyAccountContract(models.Model):
             )
 
     def _check_state(self, allowed, action):
-        wrong = self.filtered(lambda c: c.state not in allowed)
-        if wrong:
-            states = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "%(action)s is not possible for contract %(contract)s in status "
-                    "%(state)s.",
-                    action=action,
-                    contract=wrong[0].name,
-                    state=states[wrong[0].state],
-                )
-            )
+        self._key_account_check_state(allowed, action)
+
+    def _key_account_state_error(self, action, fname):
+        self.ensure_one()
+        states = dict(self._fields[fname]._description_selection(self.env))
+        return self.env._(
+            "%(action)s is not possible for contract %(contract)s in status %(state)s.",
+            action=action,
+            contract=self.name,
+            state=states[self[fname]],
+        )
 
     def _check_customer_approved(self):
         for contract in self:

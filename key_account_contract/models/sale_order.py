@@ -95,17 +95,110 @@ class SaleOrder(models.Model):
                 order.payment_term_id = order.key_account_contract_id.payment_term_id
         return res
 
+    # ------------------------------------------------------------------
+    # Confirmation: the one owner of the flow
+    # ------------------------------------------------------------------
+    def action_confirm(self):
+        """Confirm orders: the one override of ``action_confirm`` in the
+        key-account addons (the others extend the hooks below, never this
+        method).
+
+        1. ``_key_account_confirm_checks()``: the one check hook. It runs the
+           named steps of ``_key_account_confirm_steps()`` in their order;
+           the first step that refuses raises a UserError.
+        2. ``_key_account_confirm_later()``: the orders that are not confirmed
+           in this request, and what to show instead (key_account_order
+           queues large orders for a background job, which comes back here,
+           checks included).
+        3. Core's ``action_confirm`` for the others (then ``_action_confirm``:
+           procurement, deliveries...).
+
+        ``_key_account_confirm_reasons()`` tells, without raising, why each
+        order would be refused now (the review pool and the portal show it).
+        """
+        self._key_account_confirm_checks()
+        later, action = self._key_account_confirm_later()
+        if not later:
+            return super().action_confirm()
+        now = self - later
+        if now:
+            super(SaleOrder, now).action_confirm()
+        return action
+
+    @api.model
+    def _key_account_confirm_steps(self):
+        """The named steps of the confirmation, in order: a list of
+        ``(name, check, reasons)`` where ``check`` is the name of a method
+        that raises a UserError for the first refusal, and ``reasons`` the
+        name of a method returning ``{order: [reasons]}`` without raising
+        (None for a step that only acts while confirming, e.g. a row lock).
+
+        An addon adds its step by calling ``super()`` and inserting its own
+        tuple (see ``_key_account_insert_confirm_steps``)."""
+        return [
+            (
+                "contract",
+                "_key_account_check_contract",
+                "_key_account_contract_reasons",
+            ),
+        ]
+
+    @api.model
+    def _key_account_insert_confirm_steps(self, steps, new_steps, before=None):
+        """Insert ``new_steps`` into ``steps`` before the step named
+        ``before`` (at the end if there is none). Returns ``steps``."""
+        names = [step[0] for step in steps]
+        index = names.index(before) if before in names else len(steps)
+        steps[index:index] = new_steps
+        return steps
+
+    def _key_account_confirm_checks(self):
+        """The one check hook of ``action_confirm`` (and of the background
+        job): every step of ``_key_account_confirm_steps()`` in order."""
+        for _name, check, _reasons in self._key_account_confirm_steps():
+            getattr(self, check)()
+
+    def _key_account_confirm_reasons(self, skip=()):
+        """Why each order of ``self`` would be refused if it were confirmed
+        now, on its own: ``{order: [reasons]}`` (an empty list: it would
+        pass). Nothing is locked nor raised. ``skip``: names of steps left
+        out (e.g. the review gate, for a reviewer about to approve)."""
+        result = {order: [] for order in self}
+        for name, _check, reasons in self._key_account_confirm_steps():
+            if not reasons or name in skip:
+                continue
+            for order, texts in getattr(self, reasons)().items():
+                result[order] += texts
+        return result
+
+    def _key_account_confirm_later(self):
+        """Step 2 of ``action_confirm``: ``(orders, action)``, the orders of
+        ``self`` confirmed later (not in this request) and the action to
+        return for them. Here: none."""
+        return self.browse(), None
+
+    # ------------------------------------------------------------------
+    # Step "contract"
+    # ------------------------------------------------------------------
     def _key_account_check_contract(self):
         """Refuse orders whose contract does not cover them.
 
         The order date checked is the confirmation date (today): confirming
         sets ``date_order`` to now.
         """
+        for reasons in self._key_account_contract_reasons().values():
+            raise UserError(reasons[0])
+
+    def _key_account_contract_reasons(self):
+        """{order: [reasons]} for the orders whose contract does not cover
+        them (see ``_key_account_check_contract``)."""
+        result = {}
         for order in self.filtered("key_account_contract_id"):
             contract = order.key_account_contract_id
             order_date = fields.Date.context_today(order)
+            reasons = []
             if contract.partner_id != order.partner_id.commercial_partner_id:
-                raise UserError(
+                reasons.append(
                     self.env._(
                         "Order %(order)s cannot be confirmed: contract "
                         "%(contract)s belongs to %(owner)s, not to %(customer)s. "
@@ -117,7 +210,7 @@ class SaleOrder(models.Model):
                     )
                 )
             if contract.company_id != order.company_id:
-                raise UserError(
+                reasons.append(
                     self.env._(
                         "Order %(order)s cannot be confirmed: contract "
                         "%(contract)s belongs to company %(company)s.",
@@ -129,7 +222,7 @@ class SaleOrder(models.Model):
             if contract.state != "active" or not (
                 contract.date_start <= order_date <= contract.date_end
             ):
-                raise UserError(
+                reasons.append(
                     self.env._(
                         "Order %(order)s cannot be confirmed: contract "
                         "%(contract)s is not active on %(date)s (state: "
@@ -145,16 +238,9 @@ class SaleOrder(models.Model):
                         end=contract.date_end,
                     )
                 )
-
-    def action_confirm(self):
-        self._key_account_check_contract_on_confirm()
-        return super().action_confirm()
-
-    def _key_account_check_contract_on_confirm(self):
-        """This module's own confirmation hook. key_account_order replaces it
-        by its confirmation pipeline, which runs ``_key_account_check_contract``
-        as one of its steps (so the check runs once)."""
-        self._key_account_check_contract()
+            if reasons:
+                result[order] = reasons
+        return result
 
     def _prepare_invoice(self):
         vals = super()._prepare_invoice()

@@ -1,3 +1,4 @@
+from . import res_company
 from . import res_partner
 from . import key_account_allocation
 from . import key_account_allocation_acceptance
@@ -7,9 +8,13 @@ from . import sale_order_background
 from . import sale_order_line
 from . import sale_order_import
 from . import stock_move
-from . import stock_quant
 from . import stock_picking
 from . import stock_rule
-from . import procurement_group
+
+# The stock speed-up layer (see stock_move_batched.py), after the flow it speeds up
+from . import stock_move_batched
+from . import stock_quant_batched
+from . import stock_picking_batched
+from . import procurement_group_batched
 from . import sale_order_review
 from . import stock_picking_acceptance

@@ -1,6 +1,6 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
 # What the customer said about a recipient's delivery: recorded only through
@@ -14,45 +14,26 @@ ACCEPTANCE_FIELDS = {
 
 
 class KeyAccountAllocation(models.Model):
-    _inherit = "key.account.allocation"
+    _name = "key.account.allocation"
+    _inherit = ("key.account.allocation", "key.account.guard.mixin")
 
     # Shown, never edited, in forms and lists.
     acceptance_state = fields.Selection(readonly=True)
     discrepancy_type = fields.Selection(readonly=True)
     discrepancy_note = fields.Text(readonly=True)
 
-    def _key_account_check_acceptance_vals(self, vals_list, creating=False):
-        if self.env.su:
-            return
-        forged = sorted(
-            {
-                name
-                for vals in vals_list
-                for name, value in vals.items()
-                if name in ACCEPTANCE_FIELDS
-                and not (creating and (value or False) == ACCEPTANCE_FIELDS[name])
-            }
-        )
-        if forged:
-            raise AccessError(
-                self.env._(
-                    "%(fields)s of a recipient delivery change only through Record "
-                    "Acceptance (or the delivery's Accept button).",
-                    fields=", ".join(
-                        self._fields[name].get_description(self.env)["string"]
-                        for name in forged
-                    ),
-                )
+    def _key_account_guarded_fields(self):
+        # The guard mixin's check in create/write (key_account_base).
+        return dict(super()._key_account_guarded_fields(), **ACCEPTANCE_FIELDS)
+
+    def _key_account_guard_error(self, names):
+        return AccessError(
+            self.env._(
+                "%(fields)s of a recipient delivery change only through Record "
+                "Acceptance (or the delivery's Accept button).",
+                fields=self._key_account_field_labels(names),
             )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._key_account_check_acceptance_vals(vals_list, creating=True)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._key_account_check_acceptance_vals([vals])
-        return super().write(vals)
+        )
 
     # ------------------------------------------------------------------
     # The acceptance engine: the back office's Record Acceptance wizard, the

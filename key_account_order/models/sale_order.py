@@ -14,7 +14,8 @@ PACKAGING = [
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ("sale.order", "key.account.guard.mixin")
 
     key_account_allocation_ids = fields.One2many(
         comodel_name="key.account.allocation",
@@ -119,69 +120,61 @@ class SaleOrder(models.Model):
             "key_account_confirm_job_uuid": False,
         }
 
-    def _key_account_check_workflow_vals(self, vals_list, creating=False):
-        if self.env.su:
-            return
-        protected = self._key_account_workflow_fields()
-        forged = sorted(
-            {
-                name
-                for vals in vals_list
-                for name, value in vals.items()
-                if name in protected
-                and not (creating and (value or False) == protected[name])
-            }
-        )
-        if forged:
-            raise AccessError(
-                self.env._(
-                    "%(fields)s of a sale order change only through the order's "
-                    "actions (Submit for Review, Approve, Send Back, Confirm).",
-                    fields=", ".join(
-                        self._fields[name].get_description(self.env)["string"]
-                        for name in forged
-                    ),
-                )
+    def _key_account_guarded_fields(self):
+        # The guard mixin's check in create/write (key_account_base).
+        return self._key_account_workflow_fields()
+
+    def _key_account_guard_error(self, names):
+        return AccessError(
+            self.env._(
+                "%(fields)s of a sale order change only through the order's "
+                "actions (Submit for Review, Approve, Send Back, Confirm).",
+                fields=self._key_account_field_labels(names),
             )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._key_account_check_workflow_vals(vals_list, creating=True)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._key_account_check_workflow_vals([vals])
-        return super().write(vals)
+        )
 
     def _key_account_write_workflow(self, vals):
         """The flow's own path to its fields (after its rights checks)."""
-        return self.sudo().write(vals)
+        return self._key_account_write_guarded(vals)
 
     # ------------------------------------------------------------------
-    # The confirmation pipeline
+    # Confirmation steps (the flow is owned by key_account_contract's
+    # ``action_confirm``; see readme/DESCRIPTION.md)
     # ------------------------------------------------------------------
-    def action_confirm(self):
-        """Confirm key-account orders in named steps.
-
-        1. lock the orders (a second transaction confirming the same order
-           fails at once with a clear message);
-        2. ``_key_account_confirm_checks``: the review gate, the recipient
-           allocations, the contract (extend it with ``super()`` to add a
-           step, e.g. a credit gate);
-        3. orders over their company's threshold of recipients are queued for
-           a background job, the others are confirmed at once by core.
-        The background job runs this same pipeline, checks included.
-        """
-        self._key_account_lock_for_confirmation()
-        self._key_account_confirm_checks()
-        background = self._key_account_background_orders()
-        if not background:
-            return super().action_confirm()
-        background._key_account_queue_confirmation()
-        rest = self - background
-        if rest:
-            super(SaleOrder, rest).action_confirm()
-        return background._key_account_queued_notification()
+    @api.model
+    def _key_account_confirm_steps(self):
+        """Before the contract: lock the orders (a second transaction
+        confirming the same order fails at once with a clear message), the
+        review gate, the recipient allocations."""
+        steps = self._key_account_insert_confirm_steps(
+            super()._key_account_confirm_steps(),
+            [
+                ("lock", "_key_account_lock_for_confirmation", None),
+                (
+                    "review_gate",
+                    "_key_account_check_review_gate",
+                    "_key_account_review_gate_reasons",
+                ),
+                (
+                    "allocations",
+                    "_key_account_check_allocations",
+                    "_key_account_allocation_reasons",
+                ),
+            ],
+            before="contract",
+        )
+        # after the contract's own check: the products it allows
+        return self._key_account_insert_confirm_steps(
+            steps,
+            [
+                (
+                    "contract_products",
+                    "_key_account_check_contract_products",
+                    "_key_account_contract_product_reasons",
+                )
+            ],
+            before="credit",
+        )
 
     def _key_account_lock_for_confirmation(self):
         """Lock the orders' rows for this transaction, without waiting: an
@@ -207,32 +200,39 @@ class SaleOrder(models.Model):
                 )
             ) from None
 
-    def _key_account_confirm_checks(self):
-        """The checks an order passes before it is confirmed or queued, and
-        again when the background job confirms it. One method per step;
-        add a step by overriding this method and calling ``super()``."""
-        self._key_account_check_review_gate()
-        self._key_account_check_allocations()
-        self._key_account_check_contract()
-        self._key_account_check_contract_products()
-
     def _key_account_check_allocations(self):
+        """Step "allocations": the allocations of each line add up to its
+        quantity."""
         self.order_line._key_account_check_allocated_qty()
 
+    def _key_account_allocation_reasons(self):
+        """{order: [reasons]} for the orders whose allocations do not add up
+        (see ``_key_account_check_allocations``)."""
+        errors = self.order_line._key_account_allocated_qty_errors()
+        by_order = {}
+        for line, error in errors.items():
+            by_order.setdefault(line.order_id, []).append(error)
+        return {
+            order: [self.order_line._key_account_allocated_qty_message(order_errors)]
+            for order, order_errors in by_order.items()
+        }
+
     def _key_account_contract_product_reasons(self):
-        """{order: why it cannot be confirmed} of the orders with a product
-        their contract does not allow (the contract may have changed since
-        the lines were made); nothing raised."""
+        """Step "contract_products": {order: [why it cannot be confirmed]} of
+        the orders with a product their contract does not allow (the contract
+        may have changed since the lines were made); nothing raised."""
         disallowed = self.order_line._key_account_contract_disallowed()
         return {
-            order: self.env._(
-                "%(order)s: %(products)s not part of contract %(contract)s; "
-                "remove them from the order, or give them a key-account price or "
-                "a product discount on the contract.",
-                order=order.name,
-                products=", ".join(lines.product_id.mapped("display_name")),
-                contract=order.key_account_contract_id.name,
-            )
+            order: [
+                self.env._(
+                    "%(order)s: %(products)s not part of contract %(contract)s; "
+                    "remove them from the order, or give them a key-account price or "
+                    "a product discount on the contract.",
+                    order=order.name,
+                    products=", ".join(lines.product_id.mapped("display_name")),
+                    contract=order.key_account_contract_id.name,
+                )
+            ]
             for order, lines in disallowed.grouped("order_id").items()
         }
 
@@ -241,12 +241,7 @@ class SaleOrder(models.Model):
         contract allows."""
         reasons = self._key_account_contract_product_reasons()
         if reasons:
-            raise UserError("\n".join(reasons.values()))
-
-    def _key_account_check_contract_on_confirm(self):
-        # The contract module's own hook steps aside: the pipeline above runs
-        # ``_key_account_check_contract`` as one of its steps.
-        return
+            raise UserError("\n".join(next(iter(reasons.values()))))
 
     def action_key_account_view_allocations(self):
         self.ensure_one()

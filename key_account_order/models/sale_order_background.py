@@ -28,18 +28,12 @@ _logger = logging.getLogger(__name__)
 
 # Job states in which the job may still run.
 JOB_WAITING_STATES = ("wait_dependencies", "pending", "enqueued", "started")
-
-
-class ResCompany(models.Model):
-    _inherit = "res.company"
-
-    key_account_background_threshold = fields.Integer(
-        string="Confirm in Background From",
-        default=2000,
-        help="Orders allocated over at least this many recipients are confirmed "
-        "by a background job instead of in the user's request (thousands of "
-        "deliveries take minutes). 0 confirms every order at once.",
-    )
+# Context value set by server code (the portal's submission) so that the
+# orders it confirms go to the background job. An object, not a flag: a
+# client's context (JSON) cannot carry it. It could only send an order to the
+# stricter path anyway (the job confirms it again, checks included, as an
+# internal user); no context skips a check.
+CONFIRM_IN_BACKGROUND = object()
 
 
 class SaleOrder(models.Model):
@@ -103,15 +97,37 @@ class SaleOrder(models.Model):
                 job.exc_message if job and job.state == "failed" else False
             )
 
+    def _key_account_confirm_later(self):
+        """Confirmation step 2 (see key_account_contract's ``action_confirm``):
+        the background orders are queued, their job confirms them."""
+        background = self._key_account_background_orders()
+        if not background:
+            return super()._key_account_confirm_later()
+        background._key_account_queue_confirmation()
+        return background, background._key_account_queued_notification()
+
+    def _key_account_with_background_confirmation(self):
+        """``self`` in an environment whose confirmations all go to the
+        background job (the portal submits orders this way)."""
+        return self.with_context(
+            key_account_confirm_in_background=CONFIRM_IN_BACKGROUND
+        )
+
     def _key_account_background_orders(self):
-        """The orders of ``self`` to confirm in the background: allocated
-        over at least their company's threshold of recipients, unless the
-        background job itself is confirming them."""
-        candidates = self.filtered(
-            lambda o: (
-                o.company_id.key_account_background_threshold > 0
-                and o.key_account_confirm_state != "running"
-            )
+        """The orders of ``self`` to confirm in the background, unless the
+        background job itself is confirming them: all of them in a portal
+        user's request or under ``_key_account_with_background_confirmation``
+        (the job runs as an internal user: see the module doc), else those
+        allocated over at least their company's threshold of recipients."""
+        waiting = self.filtered(lambda o: o.key_account_confirm_state != "running")
+        if (
+            self.env.context.get("key_account_confirm_in_background")
+            is CONFIRM_IN_BACKGROUND
+            or self.env.user.share
+        ):
+            return waiting
+        candidates = waiting.filtered(
+            lambda o: o.company_id.key_account_background_threshold > 0
         )
         if not candidates:
             return self.browse()

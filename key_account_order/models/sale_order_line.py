@@ -93,34 +93,41 @@ class SaleOrderLine(models.Model):
     # ------------------------------------------------------------------
     def _key_account_check_allocated_qty(self):
         """Allocations of a line add up to its quantity."""
+        errors = self._key_account_allocated_qty_errors()
+        if errors:
+            raise UserError(self._key_account_allocated_qty_message(errors.values()))
+
+    def _key_account_allocated_qty_errors(self):
+        """{line: what is wrong} for the allocated lines of ``self`` whose
+        allocations do not add up to their quantity."""
         precision = self.env["decimal.precision"].precision_get(
             "Product Unit of Measure"
         )
-        errors = []
+        errors = {}
         for line in self.filtered("key_account_allocation_ids"):
             allocated = line.key_account_allocated_qty
             if float_compare(
                 allocated, line.product_uom_qty, precision_digits=precision
             ):
-                errors.append(
-                    self.env._(
-                        "%(order)s, line %(product)s: %(allocated)s %(uom)s "
-                        "allocated to recipients, %(ordered)s %(uom)s ordered.",
-                        order=line.order_id.name,
-                        product=line.product_id.display_name or line.name,
-                        allocated=allocated,
-                        ordered=line.product_uom_qty,
-                        uom=line.product_uom.name,
-                    )
+                errors[line] = self.env._(
+                    "%(order)s, line %(product)s: %(allocated)s %(uom)s "
+                    "allocated to recipients, %(ordered)s %(uom)s ordered.",
+                    order=line.order_id.name,
+                    product=line.product_id.display_name or line.name,
+                    allocated=allocated,
+                    ordered=line.product_uom_qty,
+                    uom=line.product_uom.name,
                 )
-        if errors:
-            raise UserError(
-                self.env._(
-                    "The recipient allocations must add up to the ordered quantity. "
-                    "Adjust the allocations or the line quantity:\n%(errors)s",
-                    errors="\n".join(errors),
-                )
-            )
+        return errors
+
+    @api.model
+    def _key_account_allocated_qty_message(self, errors):
+        """The refusal for the line ``errors`` (texts)."""
+        return self.env._(
+            "The recipient allocations must add up to the ordered quantity. "
+            "Adjust the allocations or the line quantity:\n%(errors)s",
+            errors="\n".join(errors),
+        )
 
     def _key_account_sync_line_qty(self):
         """Set each allocated line's quantity to the sum of its allocations

@@ -41,29 +41,12 @@ class SaleOrder(models.Model):
         compute="_compute_key_account_acceptance",
         search="_search_key_account_has_discrepancy",
     )
-
-    key_account_review_blockers = fields.Text(
-        string="Would Be Refused",
-        compute="_compute_key_account_review_blockers",
-        help="Why the order cannot be approved as it is (contract, credit, "
-        "products the contract does not allow, recipient allocations).",
+    key_account_confirm_blockers = fields.Text(
+        string="Confirmation Blockers",
+        compute="_compute_key_account_confirm_blockers",
+        help="Why the quotation would be refused if it were approved or "
+        "confirmed now (contract, recipient allocations, credit...).",
     )
-
-    @api.depends(
-        "key_account_review_state",
-        "key_account_contract_id",
-        "order_line.product_id",
-        "order_line.product_uom_qty",
-    )
-    def _compute_key_account_review_blockers(self):
-        pending = self.filtered(
-            lambda order: order.key_account_review_state == "pending" and order.id
-        )
-        blockers = pending._key_account_review_blockers() if pending else {}
-        for order in self:
-            order.key_account_review_blockers = (
-                "\n".join(blockers.get(order) or []) or False
-            )
 
     @api.depends("key_account_allocation_ids.acceptance_state")
     def _compute_key_account_acceptance(self):
@@ -165,34 +148,24 @@ class SaleOrder(models.Model):
         return True
 
     def _key_account_review_blockers(self):
-        """Why each order cannot be approved automatically: {order: [reasons]}."""
-        blockers = {order: [] for order in self}
-        for order, reason in self._key_account_contract_product_reasons().items():
-            blockers[order].append(reason)
-        precision = self.env["decimal.precision"].precision_get(
-            "Product Unit of Measure"
+        """Why each order cannot be approved automatically: {order: [reasons]}:
+        the reasons of the confirmation steps (``_key_account_confirm_reasons``,
+        the review gate left out: what approving would run into), an order
+        without contract, and, where no credit step is installed
+        (key_account_settlement adds one), the contract's credit available."""
+        blockers = self._key_account_confirm_reasons(skip=("review_gate",))
+        credit_step = any(
+            step[0] == "credit" for step in self._key_account_confirm_steps()
         )
-        allocated = {
-            line.id: quantity
-            for line, quantity in self.env["key.account.allocation"]._read_group(
-                [("order_id", "in", self.ids)],
-                groupby=["order_line_id"],
-                aggregates=["quantity:sum"],
-            )
-        }
         for order in self:
             reasons = blockers[order]
             contract = order.key_account_contract_id
             if not contract:
                 reasons.append(self.env._("the order has no contract"))
-            elif contract.state != "active":
-                reasons.append(
-                    self.env._(
-                        "contract %(contract)s is not active", contract=contract.name
-                    )
-                )
-            elif not contract.credit_unlimited and (
-                float_compare(
+            elif (
+                not credit_step
+                and not contract.credit_unlimited
+                and float_compare(
                     # The credit is counted in the contract's currency.
                     order.currency_id._convert(
                         order.amount_total,
@@ -210,28 +183,6 @@ class SaleOrder(models.Model):
                         "the order total exceeds the credit available on contract "
                         "%(contract)s",
                         contract=contract.name,
-                    )
-                )
-            incomplete = order.order_line.filtered(
-                lambda line: (
-                    line.product_id.type == "consu"
-                    and not line.display_type
-                    and float_compare(
-                        allocated.get(line.id, 0.0),
-                        line.product_uom_qty,
-                        precision_digits=precision,
-                    )
-                    != 0
-                )
-            )
-            if incomplete:
-                reasons.append(
-                    self.env._(
-                        "the recipient allocations do not add up to the quantity of "
-                        "%(products)s",
-                        products=", ".join(
-                            incomplete.mapped("product_id.display_name")
-                        ),
                     )
                 )
         return blockers
@@ -321,8 +272,8 @@ class SaleOrder(models.Model):
         return True
 
     def _key_account_check_review_gate(self):
-        """Confirmation pipeline step: an order waiting in the review pool is
-        confirmed by approving it, not directly."""
+        """Confirmation step "review_gate": an order waiting in the review
+        pool is confirmed by approving it, not directly."""
         pending = self.filtered(lambda o: o.key_account_review_state == "pending")
         if pending:
             raise UserError(
@@ -333,15 +284,35 @@ class SaleOrder(models.Model):
                 )
             )
 
+    def _key_account_review_gate_reasons(self):
+        """{order: [reasons]} for the orders waiting in the review pool (see
+        ``_key_account_check_review_gate``)."""
+        return {
+            order: [
+                self.env._(
+                    "%(orders)s is waiting in the review pool: approve it there "
+                    "(or send it back) instead of confirming it directly.",
+                    orders=order.name,
+                )
+            ]
+            for order in self.filtered(
+                lambda o: o.key_account_review_state == "pending"
+            )
+        }
 
-class ResCompany(models.Model):
-    """The review pool's company setting (kept with the review code it drives)."""
-
-    _inherit = "res.company"
-
-    key_account_review_auto_approve = fields.Boolean(
-        string="Auto-approve Key Account Orders",
-        help="Orders submitted for review that are within an active contract and "
-        "its credit, with complete recipient allocations, are approved and "
-        "confirmed at once.",
+    @api.depends(
+        "state",
+        "amount_total",
+        "key_account_contract_id",
+        "order_line.product_uom_qty",
+        "key_account_allocation_ids.quantity",
     )
+    def _compute_key_account_confirm_blockers(self):
+        """What approving (confirming) each quotation would run into now,
+        the review gate left out: the reasons of the confirmation steps."""
+        quotations = self.filtered(lambda o: o.state in ("draft", "sent"))
+        reasons = quotations._key_account_confirm_reasons(skip=("review_gate",))
+        for order in self:
+            order.key_account_confirm_blockers = (
+                "\n".join(reasons.get(order) or []) or False
+            )

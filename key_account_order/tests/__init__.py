@@ -14,3 +14,5 @@ from . import test_order_access
 from . import test_order_pipeline
 from . import test_stock_follow
 from . import test_contract_products
+from . import test_stock_batch_switch
+from . import test_guard_mixin

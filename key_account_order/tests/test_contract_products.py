@@ -154,8 +154,8 @@ class TestContractProducts(KeyAccountImportCommon):
         self.assertIn("not part of contract", order.key_account_review_note)
         self.assertIn(self.product.display_name, order.key_account_review_note)
         # the review pool shows it, as long as it holds
-        order.invalidate_recordset(["key_account_review_blockers"])
-        self.assertIn(self.product.display_name, order.key_account_review_blockers)
+        order.invalidate_recordset(["key_account_confirm_blockers"])
+        self.assertIn(self.product.display_name, order.key_account_confirm_blockers)
         give_key_account_price(self.env, self.product)
-        order.invalidate_recordset(["key_account_review_blockers"])
-        self.assertFalse(order.key_account_review_blockers)
+        order.invalidate_recordset(["key_account_confirm_blockers"])
+        self.assertFalse(order.key_account_confirm_blockers)

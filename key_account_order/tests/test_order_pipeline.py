@@ -39,7 +39,7 @@ class TestOrderPipeline(KeyAccountOrderCommon):
         )
 
     def test_contract_checked_once(self):
-        """The contract module's own hook steps aside for the pipeline."""
+        """The contract is one step of the one pipeline: checked once."""
         order = self._create_order([1, 1])
         self.assertEqual(order.key_account_contract_id, self.contract)
         with self._count_calls("_key_account_check_contract") as check:
@@ -74,3 +74,70 @@ class TestOrderPipeline(KeyAccountOrderCommon):
         self.assertEqual(order.state, "sale")
         self.assertFalse(order.key_account_confirm_state)
         self.assertEqual(len(order.picking_ids), 3)
+
+    def test_one_override_of_action_confirm(self):
+        """key_account_contract owns confirmation: no other addon of the
+        suite overrides ``action_confirm`` of sale.order; they add steps."""
+        owners = {
+            cls._module
+            for cls in type(self.env["sale.order"]).__mro__
+            if "action_confirm" in vars(cls)
+            and (getattr(cls, "_module", None) or "").startswith("key_account_")
+        }
+        self.assertEqual(owners, {"key_account_contract"})
+
+    def test_steps_named_in_order(self):
+        names = [
+            name for name, *_rest in self.env["sale.order"]._key_account_confirm_steps()
+        ]
+        expected = ["lock", "review_gate", "allocations", "contract"]
+        self.assertEqual([name for name in names if name in expected], expected)
+        self.assertEqual(len(names), len(set(names)), "each step once")
+        if "credit" in names:  # key_account_settlement installed
+            self.assertEqual(names[-1], "credit")
+
+    def test_reasons_without_raising(self):
+        """The reasons of every step, nothing raised, nothing changed; the
+        review pool's blockers leave out the review gate."""
+        order = self._create_order([1, 1])
+        order.order_line.product_uom_qty = 5
+        order.action_key_account_submit_review()
+        self.contract.date_end = fields.Date.context_today(order) - relativedelta(
+            days=1
+        )
+        reasons = order._key_account_confirm_reasons()[order]
+        self.assertEqual(len(reasons), 3, reasons)
+        self.assertIn("waiting in the review pool", reasons[0])
+        self.assertIn("must add up", reasons[1])
+        self.assertIn("is not active on", reasons[2])
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(order.key_account_review_state, "pending")
+        blockers = order.key_account_confirm_blockers
+        self.assertNotIn("review pool", blockers)
+        self.assertIn("must add up", blockers)
+        self.assertIn("is not active on", blockers)
+        # what the check raises is the first reason
+        with self.assertRaisesMessage(UserError, reasons[0]):
+            order.action_confirm()
+
+    def test_no_reason_no_blocker(self):
+        order = self._create_order([1, 1])
+        self.assertEqual(order._key_account_confirm_reasons(), {order: []})
+        self.assertFalse(order.key_account_confirm_blockers)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order.key_account_confirm_blockers, "quotations only")
+
+    def test_background_marker_is_server_side(self):
+        """Only server code sends an order to the background job: the same
+        context key from a client (a JSON value) changes nothing."""
+        self.company.key_account_background_threshold = 100
+        order = self._create_order([1, 1])
+        order.with_context(key_account_confirm_in_background=True).action_confirm()
+        self.assertEqual(order.state, "sale", "confirmed at once")
+        order = self._create_order([1, 1])
+        action = order._key_account_with_background_confirmation().action_confirm()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(order.key_account_confirm_state, "queued")
+        self.assertTrue(order.key_account_confirm_job_id, "its job waits")

@@ -12,7 +12,6 @@ every method validates all its input before it writes anything.
 import math
 import re
 import secrets
-from contextvars import ContextVar
 from datetime import date as date_cls
 
 from odoo import Command, api, fields, models
@@ -27,10 +26,6 @@ TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 PAD_SEPARATORS = re.compile(r"[\t,;，；]")
 # Longest notes the portal accepts.
 NOTE_MAX_LENGTH = 2000
-# Set while the portal submits an order: a confirmation that auto-approval
-# starts then goes to the background job. A Python-side switch: unlike a
-# context key, no client can set it.
-_PORTAL_SUBMIT = ContextVar("key_account_portal_submit", default=False)
 
 
 class SaleOrder(models.Model):
@@ -79,21 +74,6 @@ class SaleOrder(models.Model):
                 )
             )
         return super().write(vals)
-
-    # ------------------------------------------------------------------
-    # Background confirmation: never as the portal user
-    # ------------------------------------------------------------------
-    def _key_account_background_orders(self):
-        """An order approved automatically from the portal is confirmed by
-        the background job, which runs as an internal user (see
-        key_account_order's sale_order_background), never in the portal
-        user's request."""
-        background = super()._key_account_background_orders()
-        if _PORTAL_SUBMIT.get() or self.env.user.share:
-            background |= self.filtered(
-                lambda o: o.key_account_confirm_state != "running"
-            )
-        return background
 
     # ------------------------------------------------------------------
     # Helpers
@@ -587,11 +567,10 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if not self._key_account_portal_is_editable():
             return False
-        token = _PORTAL_SUBMIT.set(True)
-        try:
-            self.action_key_account_submit_review()
-        finally:
-            _PORTAL_SUBMIT.reset(token)
+        # A confirmation that auto-approval starts goes to the background
+        # job, never runs in the portal request.
+        order = self._key_account_with_background_confirmation()
+        order.action_key_account_submit_review()
         return True
 
     def _key_account_portal_allocated_by_line(self):

@@ -628,6 +628,40 @@ class TestPortalDraftPanel(KeyAccountPortalOrderingCommon):
         self.assertTrue(confirmed)
         self.assertNotEqual(confirmed.author_id, self.portal_a.partner_id)
 
+    def test_portal_submission_always_in_background(self):
+        """The portal's submission sends the confirmation that auto-approval
+        starts to the job, whoever runs it (here an internal user, an order
+        far below the company's threshold)."""
+        self.company.key_account_review_auto_approve = True
+        order = self._draft_a({self.product: 3})
+        self._allocate(order.order_line, [1, 2])
+        self.assertFalse(self.env.user.share)
+        with trap_jobs() as trap:
+            self.assertTrue(order.sudo()._key_account_portal_submit())
+            trap.assert_jobs_count(1)
+        self.assertEqual(order.key_account_review_state, "approved")
+        self.assertEqual(order.key_account_confirm_state, "queued")
+        self.assertEqual(order.state, "draft")
+
+    def test_panel_shows_why_confirmation_would_fail(self):
+        order = self._draft_a({self.product: 3})
+        self._allocate(order.order_line, [1])
+
+        def render():
+            return str(
+                self.env["ir.qweb"]._render(
+                    "key_account_portal.portal_order_draft_panel",
+                    {"order": order.sudo(), "request": None},
+                )
+            )
+
+        html = render()
+        self.assertIn("Before our team can confirm the order", html)
+        self.assertIn("must add up to the ordered quantity", html)
+        self._allocate(order.order_line, [2], start=950)
+        order.invalidate_recordset()
+        self.assertNotIn("Before our team can confirm the order", render())
+
     def test_panel_render(self):
         order = self._draft_a({self.product: 3})
         self._allocate(order.order_line, [1])

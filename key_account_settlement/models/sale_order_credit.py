@@ -1,10 +1,12 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Credit hold: a step of the confirmation pipeline of key_account_order.
+"""Credit hold: a step of the confirmation (key_account_contract's ``action_confirm``).
 
 Every path that confirms an order (the form, the review pool, the background
-job, imports, the portal) runs ``sale.order._key_account_confirm_checks``; the
-credit step refuses orders of a contract when
+job, imports, the portal) runs the steps of
+``sale.order._key_account_confirm_steps`` (key_account_contract's
+``action_confirm``); the credit step, the last one, refuses orders of a
+contract when
 
 * open receivables (posted, unpaid residual of the customer in the company)
   + confirmed orders not invoiced yet + the orders being confirmed exceed the
@@ -91,12 +93,24 @@ class SaleOrder(models.Model):
         return fields_
 
     # ------------------------------------------------------------------
-    # Pipeline step
+    # Confirmation step "credit" (the last one)
     # ------------------------------------------------------------------
-    def _key_account_confirm_checks(self):
-        res = super()._key_account_confirm_checks()
-        self._key_account_check_credit()
-        return res
+    @api.model
+    def _key_account_confirm_steps(self):
+        return self._key_account_insert_confirm_steps(
+            super()._key_account_confirm_steps(),
+            [("credit", "_key_account_check_credit", "_key_account_credit_reasons")],
+        )
+
+    def _key_account_credit_reasons(self):
+        """{order: [reasons]} for the orders of ``self`` on credit hold, each
+        judged alone (no lock; see ``_key_account_credit_hold_reasons``)."""
+        return {
+            order: [reason]
+            for order, reason in self._key_account_credit_hold_reasons(
+                together=False
+            ).items()
+        }
 
     def _key_account_credit_released(self):
         """The orders of ``self`` a manager released for this confirmation."""

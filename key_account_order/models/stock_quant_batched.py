@@ -1,5 +1,8 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Stock speed-up layer (see ``stock_move_batched.py``): the quants of the
+move lines the batched reservation creates are reserved once per quant."""
+
 from odoo import api, models
 
 # Marks the move lines whose quants stock.move._key_account_reserve_batch()

@@ -1,5 +1,8 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Stock speed-up layer (see ``stock_move_batched.py``): the stock rule of
+identical recipient procurements is looked up once."""
+
 from odoo import api, models
 
 RULE_CACHE = "key_account_rules"
@@ -34,7 +37,10 @@ class ProcurementGroup(models.Model):
 
     @api.model
     def _key_account_run(self, procurements):
-        """``run`` for recipient procurements, with the rule cache."""
+        """``run`` for recipient procurements, with the rule cache when the
+        stock speed-up layer is on."""
+        if not self.env["stock.move"]._key_account_stock_batch_enabled():
+            return self.run(procurements)
         self.env.cr.cache[RULE_CACHE] = {}
         try:
             return self.run(procurements)
