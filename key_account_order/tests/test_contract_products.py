@@ -132,8 +132,8 @@ class TestContractProducts(KeyAccountImportCommon):
         self.tier_item.unlink()
         reasons = order._key_account_contract_product_reasons()
         self.assertEqual(list(reasons), [order])
-        self.assertIn(self.product.display_name, reasons[order])
-        self.assertIn(self.contract.name, reasons[order])
+        self.assertIn(self.product.display_name, " ".join(reasons[order]))
+        self.assertIn(self.contract.name, " ".join(reasons[order]))
         with self.assertRaisesMessage(
             UserError, order.name, self.product.display_name, self.contract.name
         ):

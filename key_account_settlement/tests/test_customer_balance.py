@@ -141,9 +141,7 @@ class TestContractCreditAvailable(KeyAccountBalanceCommon):
         large = self._create_order([300])
         self.assertGreater(large.amount_total, self.contract.credit_available)
         blockers = large._key_account_review_blockers()[large]
-        self.assertTrue(
-            any("credit available" in reason for reason in blockers), blockers
-        )
+        self.assertTrue(any("credit hold" in reason for reason in blockers), blockers)
         self.assertIn(large, large._key_account_credit_hold_reasons())
         with self.assertRaisesMessage(UserError, large.name, "credit hold"):
             large.action_confirm()
