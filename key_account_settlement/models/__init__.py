@@ -13,5 +13,5 @@ from . import key_account_contract
 from . import key_account_rebate_settlement
 from . import key_account_rebate_settlement_run
 from . import key_account_rebate_settlement_adjustment
-from . import key_account_rebate_settlement_contract
+from . import key_account_contract_rebate
 from . import key_account_contract_rebate_tier
