@@ -1,0 +1,53 @@
+# Copyright 2026 Key Account Management Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Statements and rebate settlements guard their fields and states with
+key_account_base's key.account.guard.mixin, in their own words."""
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from odoo.addons.key_account_base.tests.common import KeyAccountBaseCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSettlementGuardMixin(KeyAccountBaseCommon):
+    def test_models_use_the_mixin(self):
+        mixin = type(self.env["key.account.guard.mixin"])
+        for model in ("key.account.statement", "key.account.rebate.settlement"):
+            self.assertTrue(issubclass(type(self.env[model]), mixin), model)
+
+    def test_statement_guarded_fields(self):
+        guarded = self.env["key.account.statement"]._key_account_guarded_fields()
+        for name in ("state", "partner_id", "closing_balance", "line_ids", "name"):
+            self.assertIn(name, guarded)
+        # the note and the chatter's fields are free
+        for name in ("note", "message_follower_ids", "activity_ids"):
+            self.assertNotIn(name, guarded)
+
+    def test_rebate_settlement_guarded_fields(self):
+        Settlement = self.env["key.account.rebate.settlement"]
+        guarded = Settlement._key_account_guarded_fields()
+        for name in ("state", "amount_due", "credit_move_id", "contract_id"):
+            self.assertIn(name, guarded)
+        for name in ("note", "adjustment_ids", "message_follower_ids"):
+            self.assertNotIn(name, guarded)
+
+    def test_state_helper_speaks_of_the_record(self):
+        statement = self.env["key.account.statement"].new(
+            {"name": "ST/GUARD/1", "state": "sent"}
+        )
+        statement._key_account_check_state(("sent",), "Confirmation")
+        with self.assertRaisesMessage(
+            UserError,
+            "Sending is not possible for statement ST/GUARD/1 in status Sent.",
+        ):
+            statement._key_account_check_state(("draft",), "Sending")
+        settlement = self.env["key.account.rebate.settlement"].new(
+            {"name": "RB/GUARD/1", "state": "approved"}
+        )
+        with self.assertRaisesMessage(
+            UserError,
+            "Recomputation is not possible for rebate settlement RB/GUARD/1 in "
+            "status Approved.",
+        ):
+            settlement._key_account_check_state(("computed",), "Recomputation")
