@@ -13,7 +13,11 @@ from odoo.addons.key_account_base.tests.common import KeyAccountBaseCommon
 class TestSettlementGuardMixin(KeyAccountBaseCommon):
     def test_models_use_the_mixin(self):
         mixin = type(self.env["key.account.guard.mixin"])
-        for model in ("key.account.statement", "key.account.rebate.settlement"):
+        for model in (
+            "key.account.statement",
+            "key.account.statement.line",
+            "key.account.rebate.settlement",
+        ):
             self.assertTrue(issubclass(type(self.env[model]), mixin), model)
 
     def test_statement_guarded_fields(self):
@@ -23,6 +27,12 @@ class TestSettlementGuardMixin(KeyAccountBaseCommon):
         # the note and the chatter's fields are free
         for name in ("note", "message_follower_ids", "activity_ids"):
             self.assertNotIn(name, guarded)
+
+    def test_statement_line_guarded_fields(self):
+        Line = self.env["key.account.statement.line"]
+        guarded = Line._key_account_guarded_fields()
+        # a line comes from the ledger: every field of it
+        self.assertEqual(set(guarded), set(Line._fields))
 
     def test_rebate_settlement_guarded_fields(self):
         Settlement = self.env["key.account.rebate.settlement"]
