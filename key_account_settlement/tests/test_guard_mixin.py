@@ -17,6 +17,7 @@ class TestSettlementGuardMixin(KeyAccountBaseCommon):
             "key.account.statement",
             "key.account.statement.line",
             "key.account.rebate.settlement",
+            "key.account.rebate.settlement.adjustment",
         ):
             self.assertTrue(issubclass(type(self.env[model]), mixin), model)
 
@@ -41,6 +42,15 @@ class TestSettlementGuardMixin(KeyAccountBaseCommon):
             self.assertIn(name, guarded)
         for name in ("note", "adjustment_ids", "message_follower_ids"):
             self.assertNotIn(name, guarded)
+
+    def test_adjustment_guarded_fields(self):
+        Adjustment = self.env["key.account.rebate.settlement.adjustment"]
+        self.assertEqual(
+            set(Adjustment._key_account_guarded_fields()),
+            {"source_settlement_id", "base_settled", "base_now"},
+        )
+        error = Adjustment._key_account_guard_error(["base_now"])
+        self.assertIn("written by the rebate computation only", str(error))
 
     def test_state_helper_speaks_of_the_record(self):
         statement = self.env["key.account.statement"].new(
