@@ -21,6 +21,19 @@ class TestSettlementGuardMixin(KeyAccountBaseCommon):
         ):
             self.assertTrue(issubclass(type(self.env[model]), mixin), model)
 
+    def test_one_copy_of_the_helpers(self):
+        """The rights and state helpers are the mixin's, not a copy per
+        model."""
+        for model in (
+            "key.account.contract",
+            "key.account.statement",
+            "key.account.rebate.settlement",
+            "sale.order",
+            "res.partner",
+        ):
+            for name in ("_check_state", "_is_manager"):
+                self.assertFalse(hasattr(self.env[model], name), f"{model}.{name}")
+
     def test_statement_guarded_fields(self):
         guarded = self.env["key.account.statement"]._key_account_guarded_fields()
         for name in ("state", "partner_id", "closing_balance", "line_ids", "name"):
