@@ -36,7 +36,11 @@ KEY_ACCOUNT_TRANSITIONS = {
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    # The guard mixin gives the rights helper (_key_account_is_manager); it
+    # guards no partner field (_key_account_guarded_fields stays empty): the
+    # review status has its own rules (res_partner.py).
+    _name = "res.partner"
+    _inherit = ("res.partner", "key.account.guard.mixin")
 
     key_account_state = fields.Selection(
         selection=KEY_ACCOUNT_STATES,
@@ -50,11 +54,6 @@ class ResPartner(models.Model):
     key_account_reject_reason = fields.Text(
         string="Rejection Reason", copy=False, tracking=True
     )
-
-    def _key_account_is_manager(self):
-        return self.env.su or self.env.user.has_group(
-            "key_account_base.key_account_group_manager"
-        )
 
     def _key_account_is_reviewed(self):
         """Whether ``self`` is a key account under review or reviewed."""

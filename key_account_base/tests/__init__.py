@@ -7,3 +7,4 @@ from . import test_key_account_i18n
 from . import test_key_account_ui
 from . import test_key_account_security
 from . import test_key_account_authority
+from . import test_key_account_guard

@@ -474,7 +474,7 @@ class KeyAccountContract(models.Model):
                         contract=contract.name,
                     )
                 )
-        if self._is_manager():
+        if self._key_account_is_manager():
             return
         terms = set(vals) - self._get_free_fields()
         for contract in self.filtered(lambda c: c.state != "draft"):
@@ -499,7 +499,7 @@ class KeyAccountContract(models.Model):
     def _check_terms_editable(self, labels):
         """Raise unless the current user may change the terms ``labels`` of
         the contracts of ``self`` (discount lines, rebate tiers)."""
-        if self.env.su or self._is_manager():
+        if self._key_account_is_manager():
             return
         for contract in self.filtered(lambda c: c.state != "draft"):
             raise contract._terms_error(labels)
@@ -528,11 +528,8 @@ class KeyAccountContract(models.Model):
     # ------------------------------------------------------------------
     # State machine: the action methods are the only writers of the status
     # ------------------------------------------------------------------
-    def _is_manager(self):
-        return self._key_account_is_manager()
-
     def _check_manager(self):
-        if not self._is_manager():
+        if not self._key_account_is_manager():
             raise AccessError(
                 self.env._(
                     "Only Key Account Managers can confirm, activate, terminate, "
@@ -541,9 +538,6 @@ class KeyAccountContract(models.Model):
                     contracts=", ".join(self.mapped("name")),
                 )
             )
-
-    def _check_state(self, allowed, action):
-        self._key_account_check_state(allowed, action)
 
     def _key_account_state_error(self, action, fname):
         self.ensure_one()
@@ -594,7 +588,7 @@ class KeyAccountContract(models.Model):
         """Confirm the contracts (manager): those whose start date has come are
         active at once, the others wait for it ("To Start")."""
         self._check_manager()
-        self._check_state(("draft",), self.env._("Confirmation"))
+        self._key_account_check_state(("draft",), self.env._("Confirmation"))
         self._check_customer_approved()
         today = fields.Date.context_today(self)
         started = self.filtered(lambda c: c.date_start <= today)
@@ -616,26 +610,30 @@ class KeyAccountContract(models.Model):
     def action_activate(self):
         """Activate confirmed contracts now (manager)."""
         self._check_manager()
-        self._check_state(("confirmed",), self.env._("Activation"))
+        self._key_account_check_state(("confirmed",), self.env._("Activation"))
         self._check_customer_approved()
         self._write_live_state({"state": "active"})
         return True
 
     def action_terminate(self):
         self._check_manager()
-        self._check_state(("confirmed", "active"), self.env._("Termination"))
+        self._key_account_check_state(
+            ("confirmed", "active"), self.env._("Termination")
+        )
         self.sudo().write({"state": "terminated"})
         return True
 
     def action_cancel(self):
         self._check_manager()
-        self._check_state(("draft", "confirmed"), self.env._("Cancellation"))
+        self._key_account_check_state(
+            ("draft", "confirmed"), self.env._("Cancellation")
+        )
         self.sudo().write({"state": "cancelled"})
         return True
 
     def action_draft(self):
         self._check_manager()
-        self._check_state(("cancelled",), self.env._("Reset to draft"))
+        self._key_account_check_state(("cancelled",), self.env._("Reset to draft"))
         self.sudo().write({"state": "draft"})
         return True
 

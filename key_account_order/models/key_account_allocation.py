@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_is_zero, float_round
 
+from odoo.addons.key_account_base.models.key_account_guard_mixin import NOT_ON_CREATE
+
 # Allocation fields that decide where its goods go: fixed once procured.
 ROUTING_FIELDS = ("order_line_id", "recipient_id", "department", "branch")
 # Technical links, written by the delivery engine only.
@@ -17,6 +19,7 @@ SYSTEM_FIELDS = frozenset(
 class KeyAccountAllocation(models.Model):
     _name = "key.account.allocation"
     _description = "Key Account Recipient Allocation"
+    _inherit = "key.account.guard.mixin"
     # Import order: the rows of the customer's list, without joining the orders
     # (the allocations of one order are read in thousands).
     _order = "id"
@@ -322,32 +325,35 @@ class KeyAccountAllocation(models.Model):
                     )
                 )
 
+    # ------------------------------------------------------------------
+    # Guard: the technical links of an allocation are set by the delivery
+    # engine (through sudo or ``_key_account_set_links``), never by a user:
+    # RPC reaches fields that views show read-only. The guard mixin's check
+    # in create/write (key_account_base).
+    # ------------------------------------------------------------------
     @api.model
-    def _key_account_check_system_fields(self, fnames):
-        """The technical links of an allocation are set by the delivery
-        engine (through sudo or ``_key_account_set_links``), never by a
-        user: RPC reaches fields that views show read-only."""
-        if self.env.su:
-            return
-        forbidden = SYSTEM_FIELDS.intersection(fnames)
-        if forbidden:
-            raise AccessError(
-                self.env._(
-                    "%(fields)s of a recipient allocation are set by the system "
-                    "when its deliveries are launched, split or cancelled; they "
-                    "cannot be written. Change the allocated quantity, or use "
-                    "Relaunch Delivery on the allocation.",
-                    fields=", ".join(
-                        self._fields[fname]._description_string(self.env)
-                        for fname in sorted(forbidden)
-                    ),
-                )
+    def _key_account_guarded_fields(self):
+        return dict(
+            super()._key_account_guarded_fields(),
+            **dict.fromkeys(SYSTEM_FIELDS, NOT_ON_CREATE),
+        )
+
+    def _key_account_guard_error(self, names):
+        system = [name for name in names if name in SYSTEM_FIELDS]
+        if not system:
+            return super()._key_account_guard_error(names)
+        return AccessError(
+            self.env._(
+                "%(fields)s of a recipient allocation are set by the system "
+                "when its deliveries are launched, split or cancelled; they "
+                "cannot be written. Change the allocated quantity, or use "
+                "Relaunch Delivery on the allocation.",
+                fields=self._key_account_field_labels(system),
             )
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._key_account_check_system_fields(vals)
         allocations = super().create(vals_list)
         allocations._key_account_apply_confirmed_changes(
             {allocation: allocation.quantity for allocation in allocations}
@@ -355,7 +361,6 @@ class KeyAccountAllocation(models.Model):
         return allocations
 
     def write(self, vals):
-        self._key_account_check_system_fields(vals)
         routing = set(ROUTING_FIELDS) & set(vals)
         if routing:
             procured = self.filtered("move_ids")

@@ -14,8 +14,8 @@ ACCEPTANCE_FIELDS = {
 
 
 class KeyAccountAllocation(models.Model):
-    _name = "key.account.allocation"
-    _inherit = ("key.account.allocation", "key.account.guard.mixin")
+    # key.account.guard.mixin: see key_account_allocation.py
+    _inherit = "key.account.allocation"
 
     # Shown, never edited, in forms and lists.
     acceptance_state = fields.Selection(readonly=True)
@@ -27,6 +27,9 @@ class KeyAccountAllocation(models.Model):
         return dict(super()._key_account_guarded_fields(), **ACCEPTANCE_FIELDS)
 
     def _key_account_guard_error(self, names):
+        if set(names) - set(ACCEPTANCE_FIELDS):
+            # the delivery engine's links (key_account_allocation.py) first
+            return super()._key_account_guard_error(names)
         return AccessError(
             self.env._(
                 "%(fields)s of a recipient delivery change only through Record "

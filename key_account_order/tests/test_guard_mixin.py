@@ -46,3 +46,28 @@ class TestGuardMixin(KeyAccountOrderCommon):
         self.assertFalse(
             self.env["sale.order"].with_user(self.ka_user)._key_account_is_manager()
         )
+
+    def test_system_fields_of_an_allocation(self):
+        Allocation = self.env["key.account.allocation"]
+        guarded = Allocation._key_account_guarded_fields()
+        for name in ("procurement_group_id", "picking_id", "move_ids", "qty_delivered"):
+            self.assertIn(name, guarded)
+        self.assertIn("acceptance_state", guarded, "the acceptance fields stay")
+        # the delivery engine's links in its own words, first
+        error = Allocation._key_account_guard_error(["acceptance_state", "picking_id"])
+        self.assertIn("set by the system", str(error))
+        self.assertNotIn("Acceptance", str(error))
+        error = Allocation._key_account_guard_error(["acceptance_state"])
+        self.assertIn("Record Acceptance", str(error))
+        allocation = self._create_order([1]).key_account_allocation_ids
+        with self.assertRaisesRegex(AccessError, "set by the system"):
+            allocation.with_user(self.ka_user).write({"picking_id": False})
+        with self.assertRaisesRegex(AccessError, "set by the system"):
+            Allocation.with_user(self.ka_user).create(
+                {
+                    "order_line_id": allocation.order_line_id.id,
+                    "recipient_id": allocation.recipient_id.id,
+                    "quantity": 1.0,
+                    "qty_delivered": 0.0,
+                }
+            )

@@ -52,28 +52,22 @@ class SaleOrder(models.Model):
         return res
 
     # ------------------------------------------------------------------
-    # The token is written by the portal's own code only
+    # The token is written by the portal's own code only (the guard mixin's
+    # check in create/write, key_account_base): a new order has none.
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su and any(
-            vals.get("key_account_portal_token") for vals in vals_list
-        ):
-            raise AccessError(
-                self.env._(
-                    "The portal submission token of an order is set by the portal."
-                )
-            )
-        return super().create(vals_list)
+    def _key_account_guarded_fields(self):
+        return dict(
+            super()._key_account_guarded_fields(), key_account_portal_token=False
+        )
 
-    def write(self, vals):
-        if not self.env.su and "key_account_portal_token" in vals:
-            raise AccessError(
+    def _key_account_guard_error(self, names):
+        if "key_account_portal_token" in names:
+            return AccessError(
                 self.env._(
                     "The portal submission token of an order is set by the portal."
                 )
             )
-        return super().write(vals)
+        return super()._key_account_guard_error(names)
 
     # ------------------------------------------------------------------
     # Helpers

@@ -15,3 +15,4 @@ from . import test_portal_follow_tour
 from . import test_portal_security_walk
 from . import test_portal_chatter
 from . import test_portal_ordinary_events
+from . import test_portal_guard

@@ -12,6 +12,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from odoo.addons.key_account_base.models.key_account_guard_mixin import NOT_ON_CREATE
+
 APPROVER_GROUPS = (
     "key_account_base.key_account_group_manager",
     "account.group_account_manager",
@@ -20,12 +22,35 @@ COMPUTER_GROUPS = (
     "key_account_base.key_account_group_manager",
     "account.group_account_invoice",
 )
+# Written only by the computation and the action methods (as superuser).
+PROTECTED_FIELDS = frozenset(
+    {
+        "name",
+        "contract_id",
+        "company_id",
+        "currency_id",
+        "rebate_mode",
+        "date_from",
+        "date_to",
+        "period_key",
+        "date_computed",
+        "amount_base",
+        "amount_tier_base",
+        "tier_id",
+        "rate",
+        "amount_rebate",
+        "amount_previous",
+        "amount_due",
+        "state",
+        "credit_move_id",
+    }
+)
 
 
 class KeyAccountRebateSettlement(models.Model):
     _name = "key.account.rebate.settlement"
     _description = "Key Account Rebate Settlement"
-    _inherit = ("mail.thread", "mail.activity.mixin")
+    _inherit = ("mail.thread", "mail.activity.mixin", "key.account.guard.mixin")
     _order = "date_from desc, contract_id, id desc"
     _check_company_auto = True
 
@@ -176,30 +201,6 @@ class KeyAccountRebateSettlement(models.Model):
         ),
     )
 
-    # Written only by the computation and the action methods (as superuser).
-    _protected_fields = frozenset(
-        {
-            "name",
-            "contract_id",
-            "company_id",
-            "currency_id",
-            "rebate_mode",
-            "date_from",
-            "date_to",
-            "period_key",
-            "date_computed",
-            "amount_base",
-            "amount_tier_base",
-            "tier_id",
-            "rate",
-            "amount_rebate",
-            "amount_previous",
-            "amount_due",
-            "state",
-            "credit_move_id",
-        }
-    )
-
     @api.depends("amount_due", "adjustment_ids.amount")
     def _compute_amount_credit(self):
         for settlement in self:
@@ -249,22 +250,21 @@ class KeyAccountRebateSettlement(models.Model):
             vals["name"] = sequence._next() if sequence else "/"
         return super().create(vals_list)
 
-    def write(self, vals):
-        protected = self._protected_fields.intersection(vals)
-        if protected and not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "The figures and the status of rebate settlement %(name)s are "
-                    "written by the rebate computation and its buttons only "
-                    "(fields: %(fields)s).",
-                    name=", ".join(self.mapped("name")),
-                    fields=", ".join(
-                        self._fields[fname]._description_string(self.env)
-                        for fname in sorted(protected)
-                    ),
-                )
+    @api.model
+    def _key_account_guarded_fields(self):
+        # The guard mixin's check in create/write (key_account_base).
+        return dict.fromkeys(PROTECTED_FIELDS, NOT_ON_CREATE)
+
+    def _key_account_guard_error(self, names):
+        return AccessError(
+            self.env._(
+                "The figures and the status of rebate settlement %(name)s are "
+                "written by the rebate computation and its buttons only "
+                "(fields: %(fields)s).",
+                name=", ".join(self.mapped("name")),
+                fields=self._key_account_field_labels(names),
             )
-        return super().write(vals)
+        )
 
     # ------------------------------------------------------------------
     # Rights and states
@@ -292,19 +292,16 @@ class KeyAccountRebateSettlement(models.Model):
                 )
             )
 
-    def _check_state(self, allowed, action):
-        wrong = self.filtered(lambda s: s.state not in allowed)
-        if wrong:
-            states = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "%(action)s is not possible for rebate settlement %(name)s in "
-                    "status %(state)s.",
-                    action=action,
-                    name=wrong[0].name,
-                    state=states[wrong[0].state],
-                )
-            )
+    def _key_account_state_error(self, action, fname):
+        self.ensure_one()
+        states = dict(self._fields[fname]._description_selection(self.env))
+        return self.env._(
+            "%(action)s is not possible for rebate settlement %(name)s in "
+            "status %(state)s.",
+            action=action,
+            name=self.name,
+            state=states[self[fname]],
+        )
 
     def _get_rebate_product(self):
         product = self.env.ref(
@@ -451,7 +448,7 @@ class KeyAccountRebateSettlement(models.Model):
         period's rebate more than this period earns) is charged back: a draft
         customer invoice of that amount is created instead."""
         self._check_approver()
-        self._check_state(("computed",), self.env._("Approval"))
+        self._key_account_check_state(("computed",), self.env._("Approval"))
         zero = self.filtered(lambda s: s.currency_id.is_zero(s.amount_credit))
         to_credit = self - zero
         product = self._get_rebate_product()
@@ -498,7 +495,9 @@ class KeyAccountRebateSettlement(models.Model):
         cancelled too). Credited settlements stay: correct them through a later
         settlement's adjustment."""
         self._check_approver()
-        self._check_state(("computed", "approved"), self.env._("Cancellation"))
+        self._key_account_check_state(
+            ("computed", "approved"), self.env._("Cancellation")
+        )
         posted = self.credit_move_id.filtered(lambda m: m.state == "posted")
         if posted:
             raise UserError(
@@ -539,7 +538,7 @@ class KeyAccountRebateSettlement(models.Model):
     def action_recompute(self):
         """Recompute computed settlements from today's invoices."""
         self._check_computer()
-        self._check_state(("computed",), self.env._("Recomputation"))
+        self._key_account_check_state(("computed",), self.env._("Recomputation"))
         self.env["key.account.rebate.settlement"]._run_rebates(
             max(self.mapped("date_to")), contracts=self.contract_id
         )

@@ -3,10 +3,20 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+# Figures of the adjustments of late changes: the rebate computation's only
+# (the guard mixin's check in create/write, key_account_base); a manual
+# adjustment has none.
+LATE_CHANGE_FIELDS = {
+    "source_settlement_id": False,
+    "base_settled": 0.0,
+    "base_now": 0.0,
+}
+
 
 class KeyAccountRebateSettlementAdjustment(models.Model):
     _name = "key.account.rebate.settlement.adjustment"
     _description = "Key Account Rebate Settlement Adjustment"
+    _inherit = "key.account.guard.mixin"
     _order = "settlement_id, id"
     _check_company_auto = True
 
@@ -88,16 +98,21 @@ class KeyAccountRebateSettlementAdjustment(models.Model):
                 )
             )
 
+    @api.model
+    def _key_account_guarded_fields(self):
+        return dict(super()._key_account_guarded_fields(), **LATE_CHANGE_FIELDS)
+
+    def _key_account_guard_error(self, names):
+        return AccessError(
+            self.env._(
+                "Adjustments of late changes are written by the rebate "
+                "computation only."
+            )
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
-            if any(vals.get("source_settlement_id") for vals in vals_list):
-                raise AccessError(
-                    self.env._(
-                        "Adjustments of late changes are written by the rebate "
-                        "computation only."
-                    )
-                )
             self._check_editable(
                 self.env["key.account.rebate.settlement"].browse(
                     {vals["settlement_id"] for vals in vals_list}
@@ -109,15 +124,6 @@ class KeyAccountRebateSettlementAdjustment(models.Model):
         settlements = self.settlement_id
         if vals.get("settlement_id"):
             settlements |= settlements.browse(vals["settlement_id"])
-        if not self.env.su and (
-            {"source_settlement_id", "base_settled", "base_now"} & set(vals)
-        ):
-            raise AccessError(
-                self.env._(
-                    "Adjustments of late changes are written by the rebate "
-                    "computation only."
-                )
-            )
         self._check_editable(settlements)
         return super().write(vals)
 

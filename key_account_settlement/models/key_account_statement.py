@@ -10,6 +10,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date, formatLang
 
+from odoo.addons.key_account_base.models.key_account_guard_mixin import NOT_ON_CREATE
+
 STATEMENT_SEQUENCE_CODE = "key.account.statement"
 FINANCE_GROUPS = (
     "account.group_account_invoice",
@@ -36,7 +38,7 @@ _logger = logging.getLogger(__name__)
 class KeyAccountStatement(models.Model):
     _name = "key.account.statement"
     _description = "Key Account Statement"
-    _inherit = ("mail.thread", "mail.activity.mixin")
+    _inherit = ("mail.thread", "mail.activity.mixin", "key.account.guard.mixin")
     _order = "date_to desc, partner_id, id desc"
     _check_company_auto = True
 
@@ -234,7 +236,8 @@ class KeyAccountStatement(models.Model):
 
     # ------------------------------------------------------------------
     # Authority: the status, the period and the figures are written by the
-    # methods below only (any client, RPC included, goes through write()).
+    # methods below only (any client, RPC included, goes through write():
+    # the guard mixin's check, key_account_base).
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
@@ -252,27 +255,28 @@ class KeyAccountStatement(models.Model):
             )
         return super().create(vals_list)
 
-    def write(self, vals):
-        if not self.env.su:
-            mail_fields = set(self.env["mail.thread"]._fields) | set(
-                self.env["mail.activity.mixin"]._fields
+    @api.model
+    def _key_account_guarded_fields(self):
+        """Every field but the free ones and the chatter's."""
+        free = (
+            FREE_FIELDS
+            | set(self.env["mail.thread"]._fields)
+            | set(self.env["mail.activity.mixin"]._fields)
+        )
+        return dict.fromkeys(
+            (name for name in self._fields if name not in free), NOT_ON_CREATE
+        )
+
+    def _key_account_guard_error(self, names):
+        return AccessError(
+            self.env._(
+                "%(fields)s of statement %(statement)s change only through "
+                "its buttons (Send, Customer Confirmed, Customer Disputed, "
+                "Correct).",
+                fields=self._key_account_field_labels(names),
+                statement=", ".join(self.mapped("name")),
             )
-            protected = set(vals) - FREE_FIELDS - mail_fields
-            if protected:
-                raise AccessError(
-                    self.env._(
-                        "%(fields)s of statement %(statement)s change only through "
-                        "its buttons (Send, Customer Confirmed, Customer Disputed, "
-                        "Correct).",
-                        fields=", ".join(
-                            self._fields[name]._description_string(self.env)
-                            for name in sorted(protected)
-                            if name in self._fields
-                        ),
-                        statement=", ".join(self.mapped("name")),
-                    )
-                )
-        return super().write(vals)
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_not_draft(self):
@@ -305,18 +309,17 @@ class KeyAccountStatement(models.Model):
                 )
             )
 
-    def _check_state(self, allowed, action):
-        for statement in self:
-            if statement.state not in allowed:
-                raise UserError(
-                    self.env._(
-                        "%(action)s is not possible for statement %(statement)s in "
-                        "status %(state)s.",
-                        action=action,
-                        statement=statement.name,
-                        state=statement._state_label(),
-                    )
-                )
+    def _key_account_state_error(self, action, fname):
+        self.ensure_one()
+        return self.env._(
+            "%(action)s is not possible for statement %(statement)s in "
+            "status %(state)s.",
+            action=action,
+            statement=self.name,
+            state=dict(self._fields[fname]._description_selection(self.env))[
+                self[fname]
+            ],
+        )
 
     # ------------------------------------------------------------------
     # Computation from posted journal items (all customers at once)
@@ -879,7 +882,7 @@ class KeyAccountStatement(models.Model):
         (same number, same history); a disputed one returns to draft, ready
         to be sent again."""
         self._check_finance_user(self.env._("Correction"))
-        self._check_state(("draft", "disputed"), self.env._("Correction"))
+        self._key_account_check_state(("draft", "disputed"), self.env._("Correction"))
         for statement, old in self._recompute_from_ledger().items():
             statement._log(
                 Markup("<p>%s</p>")
@@ -896,7 +899,7 @@ class KeyAccountStatement(models.Model):
         them from the ledger in place (same number, same history), back to
         draft, to be sent again."""
         self._check_finance_user(self.env._("Re-issue"))
-        self._check_state(("sent",), self.env._("Re-issue"))
+        self._key_account_check_state(("sent",), self.env._("Re-issue"))
         current = self - self._out_of_date()
         if current:
             raise UserError(
@@ -929,7 +932,7 @@ class KeyAccountStatement(models.Model):
         handed over another way, demo data). Private: clients send through
         ``action_send``, which always emails."""
         self._check_finance_user(self.env._("Sending"))
-        self._check_state(("draft",), self.env._("Sending"))
+        self._key_account_check_state(("draft",), self.env._("Sending"))
         stale = self._out_of_date()
         if stale:
             raise UserError(
@@ -1054,7 +1057,7 @@ class KeyAccountStatement(models.Model):
         recorded by finance, or by the portal after its own access check."""
         self._check_finance_user(action)
         self.check_access("write")
-        self._check_state(("sent",), action)
+        self._key_account_check_state(("sent",), action)
 
     def action_print(self):
         return self.env.ref(
@@ -1063,7 +1066,7 @@ class KeyAccountStatement(models.Model):
 
     def action_open_dispute_wizard(self):
         self.ensure_one()
-        self._check_state(("sent",), self.env._("Dispute"))
+        self._key_account_check_state(("sent",), self.env._("Dispute"))
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Customer Dispute"),

@@ -4,10 +4,13 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import format_date, formatLang
 
+from odoo.addons.key_account_base.models.key_account_guard_mixin import NOT_ON_CREATE
+
 
 class KeyAccountStatementLine(models.Model):
     _name = "key.account.statement.line"
     _description = "Key Account Statement Line"
+    _inherit = "key.account.guard.mixin"
     _order = "statement_id, sequence, id"
 
     statement_id = fields.Many2one(
@@ -66,17 +69,21 @@ class KeyAccountStatementLine(models.Model):
             )
         return super().create(vals_list)
 
-    def write(self, vals):
-        if not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "Lines of statement %(statement)s come from the ledger: a "
-                    "customer's dispute is recorded with Customer Disputed, a "
-                    "correction with Correct.",
-                    statement=", ".join(self.statement_id.mapped("name")),
-                )
+    @api.model
+    def _key_account_guarded_fields(self):
+        # The guard mixin's check in write (key_account_base): a line comes
+        # from the ledger, every field of it.
+        return dict.fromkeys(self._fields, NOT_ON_CREATE)
+
+    def _key_account_guard_error(self, names):
+        return AccessError(
+            self.env._(
+                "Lines of statement %(statement)s come from the ledger: a "
+                "customer's dispute is recorded with Customer Disputed, a "
+                "correction with Correct.",
+                statement=", ".join(self.statement_id.mapped("name")),
             )
-        return super().write(vals)
+        )
 
     def _dispute_label(self):
         self.ensure_one()

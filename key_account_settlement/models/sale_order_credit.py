@@ -34,8 +34,6 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_compare, format_amount, format_date
 
-MANAGER_GROUP = "key_account_base.key_account_group_manager"
-
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -277,7 +275,7 @@ class SaleOrder(models.Model):
     def action_key_account_credit_release(self, reason):
         """Let the orders of ``self`` pass the credit hold at their next
         confirmation, as long as their total does not grow (managers only)."""
-        if not self.env.user.has_group(MANAGER_GROUP):
+        if not self._key_account_is_manager():
             raise AccessError(
                 self.env._(
                     "Only Key Account Managers can release orders from the credit "

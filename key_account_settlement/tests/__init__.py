@@ -15,3 +15,4 @@ from . import test_customer_balance
 from . import test_statement_month_end
 from . import test_statement_ledger
 from . import test_rebate_late_events
+from . import test_guard_mixin
