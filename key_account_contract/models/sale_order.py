@@ -158,18 +158,26 @@ class SaleOrder(models.Model):
         for _name, check, _reasons in self._key_account_confirm_steps():
             getattr(self, check)()
 
-    def _key_account_confirm_reasons(self, skip=()):
+    def _key_account_confirm_reasons(self, skip=(), by_step=False):
         """Why each order of ``self`` would be refused if it were confirmed
         now, on its own: ``{order: [reasons]}`` (an empty list: it would
         pass). Nothing is locked nor raised. ``skip``: names of steps left
-        out (e.g. the review gate, for a reviewer about to approve)."""
-        result = {order: [] for order in self}
+        out (e.g. the review gate, for a reviewer about to approve).
+        ``by_step``: ``{order: {step name: [reasons]}}`` instead, for a
+        reader that words each step its own way (the portal)."""
+        result = {order: {} for order in self}
         for name, _check, reasons in self._key_account_confirm_steps():
             if not reasons or name in skip:
                 continue
             for order, texts in getattr(self, reasons)().items():
-                result[order] += texts
-        return result
+                if texts:
+                    result[order].setdefault(name, []).extend(texts)
+        if by_step:
+            return result
+        return {
+            order: [text for texts in steps.values() for text in texts]
+            for order, steps in result.items()
+        }
 
     def _key_account_confirm_later(self):
         """Step 2 of ``action_confirm``: ``(orders, action)``, the orders of

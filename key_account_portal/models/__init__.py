@@ -12,3 +12,4 @@ from . import sale_order_portal_order
 from . import sale_order_core_portal
 from . import key_account_allocation_follow
 from . import sale_order_follow
+from . import sale_order_portal_blockers

@@ -662,6 +662,33 @@ class TestPortalDraftPanel(KeyAccountPortalOrderingCommon):
         order.invalidate_recordset()
         self.assertNotIn("Before our team can confirm the order", render())
 
+    def test_panel_words_the_blockers_for_the_customer(self):
+        """The panel reads the confirmation steps' reasons but words them for
+        the buyer: no "ask a Key Account Manager to release it"."""
+        order = self._draft_a({self.product: 3})
+        self._allocate(order.order_line, [3])
+        self.contract_a.credit_limit = 1.0
+        order.invalidate_recordset()
+        staff = order._key_account_confirm_reasons(skip=("review_gate",))[order]
+        self.assertTrue(any("credit hold" in text for text in staff), staff)
+        html = str(
+            self.env["ir.qweb"]._render(
+                "key_account_portal.portal_order_draft_panel",
+                {"order": order.sudo(), "request": None},
+            )
+        )
+        self.assertIn("Before our team can confirm the order", html)
+        self.assertIn("over the credit of its contract", html)
+        self.assertNotIn("Key Account Manager", html)
+        self.assertNotIn("credit hold", html)
+        by_step = order._key_account_confirm_reasons(
+            skip=("review_gate",), by_step=True
+        )[order]
+        self.assertEqual(list(by_step), ["credit"])
+        self.contract_a.credit_limit = 0.0
+        order.invalidate_recordset()
+        self.assertFalse(order.key_account_portal_blockers)
+
     def test_panel_render(self):
         order = self._draft_a({self.product: 3})
         self._allocate(order.order_line, [1])
