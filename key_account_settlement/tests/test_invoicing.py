@@ -188,6 +188,7 @@ class TestInvoicing(KeyAccountInvoicingCommon):
         self.assertEqual(order.invoice_ids.key_account_period_end, self.today)
         result = wizard.action_create_invoices()
         self.assertEqual(result["tag"], "display_notification", "nothing left")
+        self.assertIn("Nothing to invoice or credit", result["params"]["message"])
         self.assertEqual(len(order.invoice_ids), 1)
 
     def test_period_invoicing_refuses_delivery_contracts_and_users_without_billing(

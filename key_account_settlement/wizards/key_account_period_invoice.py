@@ -3,6 +3,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 
 class KeyAccountPeriodInvoice(models.TransientModel):
@@ -53,9 +54,9 @@ class KeyAccountPeriodInvoice(models.TransientModel):
                 "params": {
                     "type": "info",
                     "message": self.env._(
-                        "Nothing to invoice: every quantity delivered up to "
-                        "%(date)s is invoiced already.",
-                        date=self.date_end,
+                        "Nothing to invoice or credit: every quantity delivered "
+                        "or returned up to %(date)s is invoiced already.",
+                        date=format_date(self.env, self.date_end),
                     ),
                     "next": {"type": "ir.actions.act_window_close"},
                 },
