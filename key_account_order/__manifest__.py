@@ -9,7 +9,7 @@
     "license": "LGPL-3",
     "author": "Key Account Management Authors",
     "website": "https://github.com/key-account-management/key-account-management",
-    "depends": ["key_account_contract", "sale_stock", "queue_job"],
+    "depends": ["key_account_contract", "sale_stock", "stock_delivery", "queue_job"],
     "external_dependencies": {"python": ["openpyxl", "phonenumbers"]},
     "data": [
         "security/key_account_order_security.xml",

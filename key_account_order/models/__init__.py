@@ -18,3 +18,5 @@ from . import stock_picking_batched
 from . import procurement_group_batched
 from . import sale_order_review
 from . import stock_picking_acceptance
+from . import key_account_parcel
+from . import stock_picking_parcel

@@ -13,3 +13,5 @@ from . import sale_order_core_portal
 from . import key_account_allocation_follow
 from . import sale_order_follow
 from . import sale_order_portal_blockers
+from . import key_account_department
+from . import res_partner_organisation

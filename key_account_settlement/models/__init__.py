@@ -15,3 +15,4 @@ from . import key_account_rebate_settlement_run
 from . import key_account_rebate_settlement_adjustment
 from . import key_account_contract_rebate
 from . import key_account_contract_rebate_tier
+from . import key_account_fapiao_request

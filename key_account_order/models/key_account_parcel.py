@@ -1,0 +1,101 @@
+# Copyright 2026 Key Account Management Authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import fields, models
+
+# Normalised tracking states of a parcel, whatever the courier calls them.
+TRACKING_STATES = [
+    ("draft", "Not Booked"),
+    ("booked", "Booked"),
+    ("picked_up", "Picked Up"),
+    ("in_transit", "In Transit"),
+    ("exception", "Exception"),
+    ("delivered", "Signed / Delivered"),
+    ("returned", "Returned"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class KeyAccountParcel(models.Model):
+    """One parcel of a delivery and its courier waybill number (运单号).
+
+    A delivery (stock.picking) has one parcel, or one per package when it
+    ships in several; each parcel keeps its own number, never the
+    comma-joined ``carrier_tracking_ref`` core writes for several parcels.
+    """
+
+    _name = "key.account.parcel"
+    _description = "Delivery Parcel"
+    _order = "picking_id, sequence, id"
+    _check_company_auto = True
+
+    picking_id = fields.Many2one(
+        comodel_name="stock.picking",
+        string="Delivery",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        related="picking_id.company_id", store=True, index=True, precompute=True
+    )
+    sequence = fields.Integer(default=1)
+    carrier_id = fields.Many2one(
+        comodel_name="delivery.carrier",
+        index=True,
+        check_company=True,
+    )
+    package_id = fields.Many2one(comodel_name="stock.quant.package", check_company=True)
+    waybill_number = fields.Char(index=True, copy=False)
+    tracking_state = fields.Selection(
+        selection=TRACKING_STATES,
+        default="draft",
+        required=True,
+        index=True,
+        copy=False,
+    )
+    tracking_date = fields.Datetime(string="Last Tracking Update", copy=False)
+    tracking_event_ids = fields.One2many(
+        comodel_name="key.account.parcel.event",
+        inverse_name="parcel_id",
+        string="Tracking History",
+    )
+
+    _sql_constraints = (
+        (
+            "waybill_number_carrier_uniq",
+            "unique(company_id, carrier_id, waybill_number)",
+            "A waybill number is used once per carrier and company.",
+        ),
+    )
+
+
+class KeyAccountParcelEvent(models.Model):
+    """One tracking event of a parcel (pushed by a courier or imported)."""
+
+    _name = "key.account.parcel.event"
+    _description = "Parcel Tracking Event"
+    _order = "event_date desc, id desc"
+
+    parcel_id = fields.Many2one(
+        comodel_name="key.account.parcel", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="parcel_id.company_id", store=True, index=True, precompute=True
+    )
+    event_date = fields.Datetime(required=True, index=True)
+    tracking_state = fields.Selection(selection=TRACKING_STATES, required=True)
+    description = fields.Char()
+    location = fields.Char()
+    source = fields.Selection(
+        selection=[
+            ("push", "Courier Push"),
+            ("file", "Status File"),
+            ("manual", "Manual"),
+        ],
+        default="manual",
+        required=True,
+    )
+    external_id = fields.Char(
+        string="Courier Event ID", index=True, help="Makes a replayed push idempotent."
+    )
