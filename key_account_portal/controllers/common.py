@@ -25,13 +25,17 @@ class KeyAccountPortal(CustomerPortal):
     # ------------------------------------------------------------------
     # Who is asking
     # ------------------------------------------------------------------
-    def _ka_customer(self, write=False):
+    def _ka_customer(self, write=False, role=None):
         """The key account (commercial entity) of the logged-in portal user.
 
         Raise AccessError when the user is no contact of a key account, and
         with ``write=True`` when the key account is not approved (under
         review, rejected or suspended accounts read their documents and
-        change nothing).
+        change nothing). With ``role`` (``"admin"``, ``"buyer"``,
+        ``"approver"`` or ``"finance"``, or a tuple of them: any one will do)
+        the contact must hold that role in its organisation
+        (``res.partner._key_account_portal_roles``); a disabled contact
+        holds none.
         """
         user = request.env.user
         if user._is_public():
@@ -44,6 +48,14 @@ class KeyAccountPortal(CustomerPortal):
                     "account manager for portal access."
                 )
             )
+        if user.partner_id.sudo().key_account_portal_disabled:
+            raise AccessError(
+                _(
+                    "Your portal access to %(customer)s was disabled by your "
+                    "company's administrator.",
+                    customer=user.partner_id.commercial_partner_id.name,
+                )
+            )
         if write and access != "active":
             raise AccessError(
                 _(
@@ -54,6 +66,16 @@ class KeyAccountPortal(CustomerPortal):
                     customer=user.partner_id.commercial_partner_id.name,
                 )
             )
+        if role:
+            wanted = {role} if isinstance(role, str) else set(role)
+            if not wanted & user.partner_id._key_account_portal_roles():
+                raise AccessError(
+                    _(
+                        "Your role in %(customer)s does not allow this: ask your "
+                        "company's portal administrator.",
+                        customer=user.partner_id.commercial_partner_id.name,
+                    )
+                )
         return user.partner_id.commercial_partner_id
 
     def _ka_order_check(self, order_id, write=False):

@@ -40,3 +40,36 @@ class ResPartner(models.Model):
         string="Budgets Required",
         help="On: a department without a budget for the period cannot order.",
     )
+
+    def _key_account_portal_roles(self):
+        """The roles of the portal contact ``self`` in its key account, as a
+        frozenset of ``"admin"``, ``"buyer"``, ``"approver"``, ``"finance"``.
+
+        A disabled contact has none. While the key account has no
+        administrator (its organisation is not set up), every contact has
+        every role but ``approver``: it orders, pays and answers as before, and
+        nothing waits for a customer's approval. Once an administrator exists,
+        a contact has exactly the roles it was given.
+        """
+        self.ensure_one()
+        partner = self.sudo()
+        if partner.key_account_portal_disabled:
+            return frozenset()
+        customer = partner.commercial_partner_id
+        if not customer.is_key_account:
+            return frozenset()
+        has_admin = self.sudo().search_count(
+            [
+                ("commercial_partner_id", "=", customer.id),
+                ("key_account_role_admin", "=", True),
+                ("key_account_portal_disabled", "=", False),
+            ],
+            limit=1,
+        )
+        if not has_admin:
+            return frozenset({"buyer", "finance"})
+        roles = set()
+        for role in ("admin", "buyer", "approver", "finance"):
+            if partner[f"key_account_role_{role}"]:
+                roles.add(role)
+        return frozenset(roles)
