@@ -40,43 +40,7 @@ class KeyAccountPortal(CustomerPortal):
         user = request.env.user
         if user._is_public():
             raise AccessError(_("Sign in to use the key-account portal."))
-        access = user.partner_id._key_account_portal_access()
-        if not access:
-            raise AccessError(
-                _(
-                    "Your account is not the contact of a key account: ask your "
-                    "account manager for portal access."
-                )
-            )
-        if user.partner_id.sudo().key_account_portal_disabled:
-            raise AccessError(
-                _(
-                    "Your portal access to %(customer)s was disabled by your "
-                    "company's administrator.",
-                    customer=user.partner_id.commercial_partner_id.name,
-                )
-            )
-        if write and access != "active":
-            raise AccessError(
-                _(
-                    "The key account %(customer)s is not approved (it is under "
-                    "review, rejected or suspended): you can read its documents "
-                    "but not order, accept or answer. Contact your account "
-                    "manager.",
-                    customer=user.partner_id.commercial_partner_id.name,
-                )
-            )
-        if role:
-            wanted = {role} if isinstance(role, str) else set(role)
-            if not wanted & user.partner_id._key_account_portal_roles():
-                raise AccessError(
-                    _(
-                        "Your role in %(customer)s does not allow this: ask your "
-                        "company's portal administrator.",
-                        customer=user.partner_id.commercial_partner_id.name,
-                    )
-                )
-        return user.partner_id.commercial_partner_id
+        return user.partner_id._key_account_portal_check(role=role, write=write)
 
     def _ka_order_check(self, order_id, write=False):
         """The key-account order ``order_id`` (sudo) the user may see.
