@@ -26,6 +26,7 @@
         "views/portal_order_draft_templates.xml",
         "views/portal_follow_templates.xml",
         "views/portal_organisation_templates.xml",
+        "views/portal_finance_templates.xml",
     ],
     "demo": ["demo/key_account_portal_demo.xml"],
     "assets": {

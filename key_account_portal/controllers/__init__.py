@@ -8,3 +8,4 @@ from . import apply
 from . import ordering
 from . import follow
 from . import organisation
+from . import finance

@@ -18,3 +18,4 @@ from . import test_portal_ordinary_events
 from . import test_portal_guard
 from . import test_portal_roles
 from . import test_portal_organisation
+from . import test_portal_finance
