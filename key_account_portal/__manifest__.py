@@ -27,6 +27,7 @@
         "views/portal_follow_templates.xml",
         "views/portal_organisation_templates.xml",
         "views/portal_finance_templates.xml",
+        "views/res_partner_organisation_views.xml",
     ],
     "demo": ["demo/key_account_portal_demo.xml"],
     "assets": {
