@@ -19,3 +19,5 @@ from . import test_portal_guard
 from . import test_portal_roles
 from . import test_portal_organisation
 from . import test_portal_finance
+from . import test_portal_organisation_tour
+from . import test_portal_finance_tour
