@@ -25,6 +25,9 @@
         "views/portal_order_templates.xml",
         "views/portal_order_draft_templates.xml",
         "views/portal_follow_templates.xml",
+        "views/portal_organisation_templates.xml",
+        "views/portal_finance_templates.xml",
+        "views/res_partner_organisation_views.xml",
     ],
     "demo": ["demo/key_account_portal_demo.xml"],
     "assets": {

@@ -5,8 +5,15 @@ import os
 from odoo import _
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
+from odoo.tools import consteq
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
+
+from ..models.res_partner_organisation import PORTAL_ROLES
+
+# The roles that read the customer's finance pages (statements, invoices,
+# receivables, rebates); answering a statement is finance's alone.
+FINANCE_READ_ROLES = ("finance", "admin")
 
 # Upload limits when the system parameters key_account_portal.upload_max_mb
 # and key_account_portal.photo_max_mb say nothing.
@@ -40,45 +47,18 @@ class KeyAccountPortal(CustomerPortal):
         user = request.env.user
         if user._is_public():
             raise AccessError(_("Sign in to use the key-account portal."))
-        access = user.partner_id._key_account_portal_access()
-        if not access:
-            raise AccessError(
-                _(
-                    "Your account is not the contact of a key account: ask your "
-                    "account manager for portal access."
-                )
-            )
-        if user.partner_id.sudo().key_account_portal_disabled:
-            raise AccessError(
-                _(
-                    "Your portal access to %(customer)s was disabled by your "
-                    "company's administrator.",
-                    customer=user.partner_id.commercial_partner_id.name,
-                )
-            )
-        if write and access != "active":
-            raise AccessError(
-                _(
-                    "The key account %(customer)s is not approved (it is under "
-                    "review, rejected or suspended): you can read its documents "
-                    "but not order, accept or answer. Contact your account "
-                    "manager.",
-                    customer=user.partner_id.commercial_partner_id.name,
-                )
-            )
-        if role:
-            wanted = {role} if isinstance(role, str) else set(role)
-            if not wanted & user.partner_id._key_account_portal_roles():
-                raise AccessError(
-                    _(
-                        "Your role in %(customer)s does not allow this: ask your "
-                        "company's portal administrator.",
-                        customer=user.partner_id.commercial_partner_id.name,
-                    )
-                )
-        return user.partner_id.commercial_partner_id
+        return user.partner_id._key_account_portal_check(role=role, write=write)
 
-    def _ka_order_check(self, order_id, write=False):
+    def _ka_has_role(self, role):
+        """Whether the logged-in user holds ``role`` (or one of the tuple)
+        in its key account: for the cards of /my/home."""
+        partner = request.env.user.partner_id
+        if request.env.user._is_public() or not partner._key_account_portal_access():
+            return False
+        wanted = {role} if isinstance(role, str) else set(role)
+        return bool(wanted & partner._key_account_portal_roles())
+
+    def _ka_order_check(self, order_id, write=False, role=None):
         """The key-account order ``order_id`` (sudo) the user may see.
 
         Reading needs the record rules to let the user read the order: it is
@@ -86,16 +66,24 @@ class KeyAccountPortal(CustomerPortal):
         core's ``/my/orders`` page shows one quotation, the key-account pages
         show recipients' names, phones and addresses, for the company's
         contacts only. ``write=True`` also needs the account approved.
+
+        Roles: reading an order needs any role in the company, changing it
+        (``write=True``) the buyer role, unless ``role`` says otherwise.
         """
-        customer = self._ka_customer(write=write)
+        if role is None:
+            role = "buyer" if write else PORTAL_ROLES
+        customer = self._ka_customer(write=write, role=role)
         order_sudo = self._document_check_access("sale.order", order_id)
         if order_sudo.partner_id.commercial_partner_id != customer:
             raise AccessError(_("This order is not one of your company's."))
         return order_sudo
 
     def _document_check_access(self, model_name, document_id, access_token=None):
-        """Core's check, for every portal route (core's quotation pages
-        included): an access token does not open a key-account order. Its
+        """Core's check, for every portal route (core's quotation and invoice
+        pages included): an access token does not open a key-account order;
+        it still opens a key-account invoice or credit note (core's share
+        link), and without a token only the finance and administrator roles
+        of the invoice's key account open it. Its
         share link shows the customer's recipients and lets the quotation be
         answered; only the users the record rules let read the order (the
         company's contacts, the sales team) open it."""
@@ -107,6 +95,24 @@ class KeyAccountPortal(CustomerPortal):
             and document_sudo.partner_id.commercial_partner_id.is_key_account
         ):
             request.env[model_name].browse(document_id).check_access("read")
+        if (
+            model_name == "account.move"
+            and not (
+                access_token
+                and document_sudo.access_token
+                and consteq(document_sudo.access_token, access_token)
+            )
+            and document_sudo.partner_id.commercial_partner_id.is_key_account
+            and request.env.user.share
+            and not self._ka_has_role(FINANCE_READ_ROLES)
+        ):
+            # invoices and credit notes keep core's share link (the access
+            # token opens them: customers forward them to their payables);
+            # signed in without it, only finance and administrators open
+            # their company's invoices
+            raise AccessError(
+                _("Only your company's finance colleagues open its invoices.")
+            )
         return document_sudo
 
     # ------------------------------------------------------------------
@@ -176,7 +182,7 @@ class KeyAccountPortal(CustomerPortal):
                         ("key_account_is_key_account", "=", True),
                     ]
                 )
-                if partner._key_account_portal_access()
+                if self._ka_has_role(PORTAL_ROLES)
                 else 0
             )
         return values

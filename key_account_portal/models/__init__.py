@@ -15,3 +15,5 @@ from . import sale_order_follow
 from . import sale_order_portal_blockers
 from . import key_account_department
 from . import res_partner_organisation
+from . import key_account_statement_portal
+from . import res_partner_finance

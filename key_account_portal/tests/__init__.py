@@ -16,3 +16,8 @@ from . import test_portal_security_walk
 from . import test_portal_chatter
 from . import test_portal_ordinary_events
 from . import test_portal_guard
+from . import test_portal_roles
+from . import test_portal_organisation
+from . import test_portal_finance
+from . import test_portal_organisation_tour
+from . import test_portal_finance_tour

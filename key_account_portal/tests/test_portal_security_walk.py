@@ -14,6 +14,7 @@ import logging
 import uuid
 from datetime import date
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from odoo import Command
 from odoo.http import Request
@@ -43,6 +44,10 @@ REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 # The message of a suspended account that tries to change something
 # (controllers/common.py ``_ka_customer(write=True)``).
 NOT_APPROVED = "is not approved"
+# The message of a contact whose role does not allow the action
+# (res.partner._key_account_portal_check).
+ROLE_REFUSED = "does not allow this"
+DISABLED = "was disabled by your"
 
 
 def _csv(t):
@@ -71,6 +76,10 @@ def _draft(t):
 
 def _statement(t):
     return {"statement_id": t.statement.id}
+
+
+def _colleague(t):
+    return {"partner_id": t.colleague.id}
 
 
 # A searches his own pages for B's recipient: the part of the name after
@@ -282,6 +291,93 @@ ROUTES = {
             )
         },
     ),
+    # H-organisation (administrator)
+    "/my/organisation": Route(scoped=False, marker=lambda t: t.colleague.name),
+    "/my/organisation/invite": Route(
+        scoped=False,
+        form=lambda t: {
+            "name": "走查新同事",
+            "email": f"walk.{uuid.uuid4().hex[:8]}@example.com",
+            "role_buyer": "1",
+        },
+        owner_post=("res_partner",),
+        extra={
+            "cross": lambda a, b: (
+                {},
+                {
+                    "name": "走查",
+                    "email": "walk.cross@example.com",
+                    "department_id": b.department.id,
+                },
+            )
+        },
+    ),
+    "/my/organisation/colleagues/<int:partner_id>": Route(
+        args=_colleague, marker=lambda t: t.colleague.name
+    ),
+    "/my/organisation/colleagues/<int:partner_id>/roles": Route(
+        args=_colleague,
+        form=lambda t: {"role_buyer": "1", "role_finance": "1"},
+        owner_post=("res_partner",),
+        extra={
+            "cross": lambda a, b: (
+                {"partner_id": a.colleague.id},
+                {"role_buyer": "1", "department_id": b.department.id},
+            )
+        },
+    ),
+    "/my/organisation/colleagues/<int:partner_id>/disable": Route(
+        args=_colleague, form=lambda t: {}, owner_post=("res_partner",)
+    ),
+    "/my/organisation/colleagues/<int:partner_id>/enable": Route(
+        args=_colleague, form=lambda t: {}
+    ),
+    "/my/organisation/departments": Route(
+        scoped=False, marker=lambda t: t.department.name
+    ),
+    "/my/organisation/departments/save": Route(
+        scoped=False,
+        form=lambda t: {"name": "走查部门"},
+        owner_post=("key_account_department",),
+        extra={
+            "cross": lambda a, b: (
+                {},
+                {"department_id": b.department.id, "name": "走查改名"},
+            )
+        },
+    ),
+    "/my/organisation/departments/<int:department_id>/archive": Route(
+        args=lambda t: {"department_id": t.department.id},
+        form=lambda t: {},
+        owner_post=("key_account_department",),
+    ),
+    "/my/organisation/locations": Route(scoped=False, marker=lambda t: t.location.name),
+    "/my/organisation/locations/save": Route(
+        scoped=False,
+        form=lambda t: {"name": "走查仓", "street": "走查路 1 号", "city": "上海"},
+        owner_post=("res_partner",),
+        extra={
+            "cross": lambda a, b: (
+                {},
+                {
+                    "location_id": b.location.id,
+                    "name": "走查改名",
+                    "street": "x",
+                    "city": "y",
+                },
+            )
+        },
+    ),
+    "/my/organisation/locations/<int:location_id>/archive": Route(
+        args=lambda t: {"location_id": t.location.id},
+        form=lambda t: {},
+        owner_post=("res_partner",),
+    ),
+    # H-finance (finance or administrator)
+    "/my/key-account/receivables": Route(
+        scoped=False, marker=lambda t: t.customer.name
+    ),
+    "/my/key-account/rebates": Route(scoped=False, marker=lambda t: t.customer.name),
 }
 
 
@@ -367,8 +463,43 @@ class KeyAccountPortalWalkCommon(KeyAccountPortalCommon):
                 }
             )
         )
+        # the organisation: the portal user administers, buys and pays; a
+        # colleague, a department and a delivery location with markers
+        portal_user = customer.child_ids.user_ids[:1]
+        portal_user.partner_id.write(
+            {
+                "key_account_role_admin": True,
+                "key_account_role_buyer": True,
+                "key_account_role_finance": True,
+            }
+        )
+        department = cls.env["key.account.department"].create(
+            {"name": f"KA-{key}-DEPT-7708", "customer_id": customer.id}
+        )
+        colleague = cls.env["res.partner"].create(
+            {
+                "name": f"KA-{key}-COLLEAGUE-7709",
+                "parent_id": customer.id,
+                "type": "contact",
+                "email": f"ka-{key.lower()}-colleague-7709@example.com",
+                "key_account_role_buyer": True,
+                "key_account_department_id": department.id,
+            }
+        )
+        location = cls.env["res.partner"].create(
+            {
+                "name": f"KA-{key}-LOCATION-7710",
+                "parent_id": customer.id,
+                "type": "delivery",
+                "street": f"KA-{key}-STREET-7711",
+                "city": "上海",
+            }
+        )
         bundle = SimpleNamespace(
             key=key,
+            colleague=colleague,
+            department=department,
+            location=location,
             customer=customer,
             order=order,
             draft=draft,
@@ -414,6 +545,11 @@ class KeyAccountPortalWalkCommon(KeyAccountPortalCommon):
             t.contract.name,
             t.statement.name,
             *t.statement_lines.mapped("ref"),
+            t.colleague.name,
+            t.colleague.email,
+            t.department.name,
+            t.location.name,
+            t.location.street,
         }
         if t.portal_import:
             markers.add(t.portal_import.filename)
@@ -1074,3 +1210,113 @@ class TestPortalCoreSaleRoutes(KeyAccountPortalWalkCommon):
         )
         changes = snapshot_diff(before, snapshot(self.env, self.tables))
         self.assertFalse(changes, f"{actor} {action} wrote {changes}")
+
+
+ALL_ROLES = frozenset({"admin", "buyer", "approver", "finance"})
+
+
+def allowed_roles(pattern, method):
+    """The roles that may use the route ``pattern`` with ``method`` (README,
+    "Portal roles")."""
+    if pattern.startswith("/my/organisation"):
+        return {"admin"}
+    if pattern.startswith("/my/key-account/statements"):
+        return {"finance"} if method == "POST" else {"finance", "admin"}
+    if pattern in ("/my/key-account/receivables", "/my/key-account/rebates"):
+        return {"finance", "admin"}
+    if (
+        "/catalog" in pattern
+        or "/recipients/template." in pattern
+        or pattern == "/my/key-account/orders/new"
+    ):
+        return {"buyer"}
+    if method == "POST":
+        # ordering, recipients, import, acceptance
+        return {"buyer"}
+    # reading the company's orders, recipients, imports and contract
+    return set(ALL_ROLES)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalRoleWalk(KeyAccountPortalWalkCommon):
+    """Each role of A against what that role must not do, on every route of
+    the module: a contact holding only that role (and a disabled contact
+    holding every role) is refused (403/404, a redirect elsewhere, or its
+    own page with the role message) and nothing is written."""
+
+    _walk_url = TestPortalSecurityWalk._walk_url
+    _walk_get_url = TestPortalSecurityWalk._walk_get_url
+    _walk_form = TestPortalSecurityWalk._walk_form
+    _walk_request = TestPortalSecurityWalk._walk_request
+    _walk_case = TestPortalSecurityWalk._walk_case
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.role_users = {}
+        for role in sorted(ALL_ROLES):
+            login = f"ka_walk_role_{role}"
+            user = cls._create_portal_user(cls.customer_a, login, f"走查{role}")
+            user.partner_id.write({f"key_account_role_{role}": True})
+            cls.role_users[role] = login
+        disabled = cls._create_portal_user(
+            cls.customer_a, "ka_walk_role_disabled", "走查停用"
+        )
+        disabled.partner_id.write(
+            {
+                **{f"key_account_role_{role}": True for role in ALL_ROLES},
+                "key_account_portal_disabled": True,
+            }
+        )
+        cls.role_users["disabled"] = "ka_walk_role_disabled"
+        cls.customer_a.key_account_approver_may_buy = True
+
+    def test_role_walk(self):
+        routes = module_routes(self.env)
+        self.walk_tables = watched_tables(self.env)
+        A = self.walk["A"]
+        refused = 0
+        for key, login in self.role_users.items():
+            roles = frozenset() if key == "disabled" else {key}
+            self.authenticate(login, login)
+            self.walk_actor = key
+            for pattern, routings in routes.items():
+                spec = ROUTES[pattern]
+                if spec.public:
+                    continue
+                for method, _routing in route_methods(routings):
+                    if roles & allowed_roles(pattern, method):
+                        continue
+                    refused += 1
+                    case = f"{key} {method} {pattern} (A's own records)"
+                    with self.subTest(case=case):
+                        self._walk_case(
+                            case, self._role_check, method, pattern, spec, A
+                        )
+        self.assertGreater(refused, 40)
+
+    def _role_check(self, case, method, pattern, spec, A):
+        if method == "GET":
+            url = self._walk_get_url(pattern, spec, A, token=False)
+            response = self._walk_request("GET", url)
+        else:
+            url = self._walk_url(pattern, spec, A)
+            data, files = self._walk_form(spec, A)
+            response = self._walk_request("POST", url, data, files)
+        status = response.status_code
+        self.assertNotEqual(status, 500, f"{case}: server error")
+        if status == 200 and (
+            ROLE_REFUSED in response.text or DISABLED in response.text
+        ):
+            return
+        self.assertIn(
+            status,
+            (*REFUSED_STATUSES, *REDIRECT_STATUSES),
+            f"{case}: status {status} is no refusal",
+        )
+        if status in REDIRECT_STATUSES:
+            self.assertNotEqual(
+                location_path(response),
+                urlsplit(url).path,
+                f"{case}: redirected to the page itself",
+            )
