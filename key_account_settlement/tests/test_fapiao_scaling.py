@@ -13,7 +13,7 @@ class TestFapiaoScaling(KeyAccountFapiaoCommon):
         tax split is tested elsewhere)."""
         customer = self._create_customer(f"KA Scaling Buyer {invoices}")
         moves = self.env["account.move"]
-        for index in range(invoices):
+        for _index in range(invoices):
             moves |= self._post(
                 customer,
                 [
