@@ -246,7 +246,7 @@ class KeyAccountFapiaoRequest(models.Model):
 
     def _log(self, body):
         for request in self:
-            request.message_post(body=body, message_type="notification")
+            request._message_log(body=body)
 
     # ------------------------------------------------------------------
     # The engine
@@ -527,9 +527,10 @@ class KeyAccountFapiaoRequest(models.Model):
         invoices' tax per rate in cents."""
         factor = 10**moves.currency_id.decimal_places
         moves = moves.sorted(lambda m: (m.invoice_date or m.date, m.name, m.id))
-        lines = moves.invoice_line_ids.filtered(lambda l: l.display_type == "product")
+        lines = moves.invoice_line_ids
         lines.fetch(
             [
+                "display_type",
                 "move_id",
                 "product_id",
                 "name",
@@ -540,6 +541,7 @@ class KeyAccountFapiaoRequest(models.Model):
                 "sequence",
             ]
         )
+        lines = lines.filtered(lambda l: l.display_type == "product")
         no_product = lines.filtered(lambda l: not l.product_id)
         if no_product:
             raise UserError(
@@ -1055,10 +1057,9 @@ class KeyAccountFapiaoRequest(models.Model):
         self._key_account_check_state(("draft",), self.env._("Export"))
         fmt, attachment = self._key_account_render(fmt)
         self._key_account_write_export(fmt, attachment)
-        self.message_post(
+        self._message_log(
             body=self.env._("Exported for issuing (%(file)s).", file=attachment.name),
             attachment_ids=attachment.ids,
-            message_type="notification",
         )
         return self._key_account_download(attachment)
 
@@ -1070,7 +1071,7 @@ class KeyAccountFapiaoRequest(models.Model):
         self._key_account_check_state(("exported",), self.env._("Re-export"))
         fmt, attachment = self._key_account_render(fmt)
         self._key_account_write_export(fmt, attachment)
-        self.message_post(
+        self._message_log(
             body=self.env._(
                 "Re-exported by %(user)s (export %(count)s, %(file)s): make sure "
                 "the fapiao of the earlier file were not issued already.",
@@ -1079,7 +1080,6 @@ class KeyAccountFapiaoRequest(models.Model):
                 file=attachment.name,
             ),
             attachment_ids=attachment.ids,
-            message_type="notification",
         )
         return self._key_account_download(attachment)
 
@@ -1141,8 +1141,12 @@ class KeyAccountFapiao(models.Model):
     partner_id = fields.Many2one(
         related="request_id.partner_id", store=True, index=True, precompute=True
     )
-    currency_id = fields.Many2one(related="request_id.currency_id")
-    fapiao_type = fields.Selection(related="request_id.fapiao_type", store=True)
+    currency_id = fields.Many2one(
+        related="request_id.currency_id", store=True, precompute=True
+    )
+    fapiao_type = fields.Selection(
+        related="request_id.fapiao_type", store=True, precompute=True
+    )
     sequence = fields.Integer(default=1, readonly=True)
     serial = fields.Char(
         string="Serial Number",
