@@ -316,3 +316,23 @@ class TestFapiaoRequestBuild(KeyAccountFapiaoCommon):
         request = self.Request.browse(action["res_id"])
         self.assertEqual(request.statement_id, statement)
         self.assertEqual(request.invoice_ids, move | other)
+
+    def test_refuses_mixed_currencies_and_a_customer_without_invoice_type(self):
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        move = self._post(self.customer, [(self.product_a, 1, 100, self.tax_13, 0)])
+        dollars = self._post(
+            self.customer,
+            [(self.product_a, 1, 100, self.tax_13, 0)],
+            currency_id=usd.id,
+        )
+        with self.assertRaisesMessage(UserError, "currencies", "USD"):
+            self._build(move | dollars)
+        untyped = self._create_customer(
+            "KA Untyped Buyer", key_account_invoice_type=False
+        )
+        other = self._post(untyped, [(self.product_a, 1, 100, self.tax_13, 0)])
+        with self.assertRaisesMessage(UserError, "KA Untyped Buyer", "invoice type"):
+            self._build(other)
+        request = self._build(other, fapiao_type="electronic")
+        self.assertEqual(request.fapiao_type, "electronic")
