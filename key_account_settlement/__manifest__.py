@@ -30,6 +30,10 @@
         "views/key_account_contract_views.xml",
         "wizards/key_account_period_invoice_views.xml",
         "report/report_invoice.xml",
+        "data/key_account_fapiao_data.xml",
+        "wizards/key_account_fapiao_import_views.xml",
+        "views/account_move_fapiao_views.xml",
+        "views/key_account_statement_fapiao_views.xml",
     ],
     "demo": [
         "demo/key_account_period_invoice_demo.xml",

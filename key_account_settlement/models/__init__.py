@@ -16,3 +16,7 @@ from . import key_account_rebate_settlement_adjustment
 from . import key_account_contract_rebate
 from . import key_account_contract_rebate_tier
 from . import key_account_fapiao_request
+from . import key_account_fapiao_issue
+from . import key_account_fapiao_request_issue
+from . import account_move_fapiao
+from . import key_account_statement_fapiao
