@@ -11,8 +11,6 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
-from .key_account_fapiao_issue import RED_CONFIRMATION
-
 CUSTOMER_MOVE_TYPES = ("out_invoice", "out_refund")
 FAPIAO_STATES = [
     ("not_needed", "Not Needed"),
@@ -103,11 +101,18 @@ class AccountMove(models.Model):
             return "not_needed", False
         fapiaos = self.key_account_fapiao_line_ids.fapiao_id
         live = fapiaos.filtered(lambda f: f.state != "voided")
-        numbers = ", ".join(
-            sorted(
-                {f.fapiao_number for f in live if f.fapiao_number and f.state != "draft"}
+        numbers = (
+            ", ".join(
+                sorted(
+                    {
+                        f.fapiao_number
+                        for f in live
+                        if f.fapiao_number and f.state != "draft"
+                    }
+                )
             )
-        ) or False
+            or False
+        )
         states = set(live.mapped("state"))
         if states:
             if "draft" in states:
@@ -233,9 +238,7 @@ class AccountMove(models.Model):
         }
         model = self.env["ir.model"]._get_id(self._name)
         for company, count, oldest_id in groups:
-            summary = self.env._(
-                "%(count)s invoices due for fapiao", count=count
-            )
+            summary = self.env._("%(count)s invoices due for fapiao", count=count)
             activity = by_company.get(company)
             if activity:
                 activity.write({"summary": summary})
@@ -284,10 +287,10 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _key_account_check_red_fapiao_user(self):
-        if not (self.env.su or self.env.user.has_group("account.group_account_invoice")):
-            raise AccessError(
-                self.env._("Only invoicing users request a red fapiao.")
-            )
+        if not (
+            self.env.su or self.env.user.has_group("account.group_account_invoice")
+        ):
+            raise AccessError(self.env._("Only invoicing users request a red fapiao."))
 
     def _key_account_red_fapiao_origins(self):
         """The issued blue fapiao this credit note may reverse: those of the
@@ -308,7 +311,9 @@ class AccountMove(models.Model):
             ]
         )
 
-    def _key_account_red_fapiao_request(self, origin_fapiao=None, confirmation_number=None):
+    def _key_account_red_fapiao_request(
+        self, origin_fapiao=None, confirmation_number=None
+    ):
         """The red fapiao request (红字发票) of this posted credit note against
         the issued fapiao ``origin_fapiao`` (default: the only issued fapiao
         of the invoice it reverses). Its lines are the credit note's,
@@ -319,8 +324,11 @@ class AccountMove(models.Model):
         _ = self.env._
         if self.move_type != "out_refund" or self.state != "posted":
             raise UserError(
-                _("%(move)s is no posted credit note: a red fapiao reverses a "
-                  "credit note.", move=self.display_name)
+                _(
+                    "%(move)s is no posted credit note: a red fapiao reverses a "
+                    "credit note.",
+                    move=self.display_name,
+                )
             )
         live = self.key_account_fapiao_request_ids.filtered(
             lambda r: r.state in LIVE_REQUEST_STATES
@@ -358,16 +366,9 @@ class AccountMove(models.Model):
                 )
             )
         confirmation_number = (confirmation_number or "").strip() or False
-        if origin_fapiao.fapiao_type == "vat_special" or confirmation_number:
-            if not RED_CONFIRMATION.match(confirmation_number or ""):
-                raise UserError(
-                    _(
-                        "A red 专票 needs the red-letter confirmation number (红字确认单编号) "
-                        "of the tax system: 20 digits (or the 16 digits of a legacy "
-                        "information sheet); %(number)s is not one.",
-                        number=confirmation_number or "-",
-                    )
-                )
+        origin_fapiao._check_red_confirmation_number(
+            origin_fapiao.fapiao_type, confirmation_number
+        )
         line_vals = self._key_account_red_fapiao_line_vals(origin_fapiao)
         untaxed = sum(vals["amount_untaxed"] for vals in line_vals)
         tax = sum(vals["amount_tax"] for vals in line_vals)

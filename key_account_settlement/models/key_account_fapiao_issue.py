@@ -16,7 +16,7 @@ import zipfile
 from collections import defaultdict
 from datetime import date, datetime
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
@@ -86,17 +86,36 @@ def _cell_text(value):
 
 
 class KeyAccountFapiao(models.Model):
-    _inherit = "key.account.fapiao"
+    _name = "key.account.fapiao"
+    _inherit = ("key.account.fapiao", "key.account.guard.mixin")
 
-    # A fapiao number is unique per seller, with or without a code (a 数电票
-    # has none: NULL codes must not make two equal numbers distinct).
-    _sql_constraints = (
-        (
-            "fapiao_number_uniq",
-            "unique nulls not distinct (company_id, fapiao_code, fapiao_number)",
-            "A fapiao number is used once per seller.",
-        ),
-    )
+    @api.model
+    def _key_account_guarded_fields(self):
+        """The status and the numbers: written by the export, the import and
+        a manager's manual entry only."""
+        guarded = super()._key_account_guarded_fields()
+        guarded.update(
+            {
+                "state": "draft",
+                "fapiao_number": False,
+                "fapiao_code": False,
+                "issue_date": False,
+            }
+        )
+        return guarded
+
+    def init(self):
+        res = super().init()
+        # A fapiao number is unique per seller, with or without a code: the
+        # constraint unique(company_id, fapiao_code, fapiao_number) lets two
+        # 数电票 (no code: NULL) share a number, NULLs being distinct.
+        tools.create_unique_index(
+            self.env.cr,
+            "key_account_fapiao_number_company_uniq",
+            self._table,
+            ["company_id", "COALESCE(fapiao_code, '')", "fapiao_number"],
+        )
+        return res
 
     # ------------------------------------------------------------------
     # Rights
@@ -104,9 +123,7 @@ class KeyAccountFapiao(models.Model):
     @api.model
     def _check_fapiao_invoicing_user(self):
         if not (self.env.su or self.env.user.has_group(INVOICING_GROUP)):
-            raise AccessError(
-                self.env._("Only invoicing users import issued fapiao.")
-            )
+            raise AccessError(self.env._("Only invoicing users import issued fapiao."))
 
     @api.model
     def _check_fapiao_account_manager(self):
@@ -142,7 +159,8 @@ class KeyAccountFapiao(models.Model):
             for alias in names
         }
         # the header is the first of the first rows naming a serial column
-        for header_index, header in enumerate(table[:10]):
+        header_index = 0
+        for header_index, header in enumerate(table[:10]):  # noqa: B007
             columns = {
                 index: aliases[_cell_text(cell).lower()]
                 for index, cell in enumerate(header)
@@ -170,7 +188,7 @@ class KeyAccountFapiao(models.Model):
 
     @api.model
     def _issue_read_xlsx(self, content):
-        import openpyxl  # noqa: PLC0415 (an Odoo requirement, read when needed)
+        import openpyxl
 
         try:
             book = openpyxl.load_workbook(
@@ -178,7 +196,9 @@ class KeyAccountFapiao(models.Model):
             )
         except Exception as error:
             raise UserError(
-                self.env._("The file is not a readable XLSX file: %(error)s", error=error)
+                self.env._(
+                    "The file is not a readable XLSX file: %(error)s", error=error
+                )
             ) from error
         sheet = book.worksheets[0]
         return [list(row) for row in sheet.iter_rows(values_only=True)]
@@ -240,147 +260,49 @@ class KeyAccountFapiao(models.Model):
         Fapiao = self.sudo().with_context(active_test=False)
         errors = []
         _ = self.env._
-
-        serials = {_cell_text(row.get("serial")) for row in rows} - {""}
-        fapiaos = Fapiao.search([("serial", "in", list(serials))]) if serials else Fapiao
-        fapiaos.fetch(
-            [
-                "serial",
-                "company_id",
-                "state",
-                "fapiao_number",
-                "fapiao_code",
-                "issue_date",
-                "amount_untaxed",
-                "amount_tax",
-                "amount_total",
-                "currency_id",
-                "request_id",
-            ]
-        )
-        by_serial = {}
-        elsewhere = {}
-        for fapiao in fapiaos:
-            if fapiao.company_id == company:
-                by_serial[fapiao.serial] = fapiao
-            else:
-                elsewhere.setdefault(fapiao.serial, fapiao.company_id)
-
+        by_serial, elsewhere = Fapiao._issue_fapiao_by_serial(rows, company)
         parsed = []
         seen_serials = {}
         numbers_in_file = defaultdict(list)
         for row in rows:
             line = row["row"]
             serial = _cell_text(row.get("serial"))
-            if not serial:
-                errors.append((line, _("The serial (流水号) is missing.")))
-                continue
-            if serial in seen_serials:
-                errors.append(
-                    (
-                        line,
-                        _(
-                            "Serial %(serial)s is also on row %(other)s: each fapiao is "
-                            "listed once.",
-                            serial=serial,
-                            other=seen_serials[serial],
-                        ),
-                    )
-                )
-                continue
-            seen_serials[serial] = line
             fapiao = by_serial.get(serial)
-            if not fapiao:
-                if serial in elsewhere:
-                    message = _(
-                        "Serial %(serial)s is a fapiao of %(company)s, not of "
-                        "%(current)s: import it in that company.",
-                        serial=serial,
-                        company=elsewhere[serial].name,
-                        current=company.name,
-                    )
-                else:
-                    message = _(
-                        "Serial %(serial)s is no fapiao exported from here.",
-                        serial=serial,
-                    )
-                errors.append((line, message))
-                continue
-            status_text = _cell_text(row.get("status")).lower() or "正常"
-            status = ISSUE_STATUSES.get(status_text)
-            if not status:
-                errors.append(
-                    (
-                        line,
-                        _(
-                            "Status %(status)s is unknown: 正常 (issued), 作废 (voided) "
-                            "or 红冲 (red-reversed).",
-                            status=_cell_text(row.get("status")),
-                        ),
-                    )
+            status = ISSUE_STATUSES.get(_cell_text(row.get("status")).lower() or "正常")
+            if not serial:
+                error = _("The serial (流水号) is missing.")
+            elif serial in seen_serials:
+                error = _(
+                    "Serial %(serial)s is also on row %(other)s: each fapiao "
+                    "is listed once.",
+                    serial=serial,
+                    other=seen_serials[serial],
                 )
+            elif not fapiao:
+                error = self._issue_unknown_serial_error(serial, elsewhere, company)
+            elif not status:
+                error = _(
+                    "Status %(status)s is unknown: 正常 (issued), 作废 (voided) or "
+                    "红冲 (red-reversed).",
+                    status=_cell_text(row.get("status")),
+                )
+            else:
+                error = None
+            seen_serials.setdefault(serial, line)
+            if error:
+                errors.append((line, error))
                 continue
             number = _cell_text(row.get("number"))
             code = _cell_text(row.get("code"))
             issue_date = self._issue_parse_date(row.get("issue_date"))
-            row_errors = []
-            if number or status != "voided":
-                if not (
-                    (DIGITAL_NUMBER.match(number) and not code)
-                    or (LEGACY_NUMBER.match(number) and LEGACY_CODE.match(code))
-                ):
-                    row_errors.append(
-                        _(
-                            "Fapiao number %(number)s (code %(code)s) is malformed: a "
-                            "数电票 number has 20 digits and no code, a legacy number 8 "
-                            "digits with a code of 10 or 12 digits.",
-                            number=number or "-",
-                            code=code or "-",
-                        )
-                    )
-            if not issue_date and status != "voided":
-                row_errors.append(
-                    _(
-                        "The issue date %(value)s is missing or not a date "
-                        "(YYYY-MM-DD).",
-                        value=_cell_text(row.get("issue_date")) or "-",
-                    )
-                )
-            for column, tolerance, label in (
-                ("amount_untaxed", AMOUNT_TOLERANCE, _("untaxed amount")),
-                ("amount_tax", TAX_TOLERANCE, _("tax")),
-                ("amount_total", AMOUNT_TOLERANCE, _("total")),
-            ):
-                amount = self._issue_parse_amount(row.get(column))
-                if amount is None and status == "voided":
-                    continue
-                if amount is None or amount is False:
-                    row_errors.append(
-                        _(
-                            "The %(what)s %(value)s is missing or not a number.",
-                            what=label,
-                            value=_cell_text(row.get(column)) or "-",
-                        )
-                    )
-                    continue
-                if abs(amount - fapiao[column]) > tolerance + 1e-9:
-                    row_errors.append(
-                        _(
-                            "The %(what)s %(amount)s differs from the fapiao's "
-                            "%(expected)s (serial %(serial)s).",
-                            what=label,
-                            amount=f"{amount:.2f}",
-                            expected=f"{fapiao[column]:.2f}",
-                            serial=serial,
-                        )
-                    )
+            row_errors = fapiao._issue_row_errors(row, status, number, code, issue_date)
             if number:
                 numbers_in_file[(code or False, number)].append(line)
             errors.extend((line, message) for message in row_errors)
             if not row_errors:
                 parsed.append((line, fapiao, status, number, code, issue_date))
 
-        for (code, number), lines in numbers_in_file.items():
+        for (__, number), lines in numbers_in_file.items():
             for line in lines[1:]:
                 errors.append(
                     (
@@ -438,6 +360,109 @@ class KeyAccountFapiao(models.Model):
             "unchanged": unchanged,
             "rows": len(rows),
         }
+
+    @api.model
+    def _issue_fapiao_by_serial(self, rows, company):
+        """({serial: fapiao of ``company``}, {serial: other company}) for the
+        serials of ``rows``: one read."""
+        serials = {_cell_text(row.get("serial")) for row in rows} - {""}
+        fapiaos = self.search([("serial", "in", list(serials))]) if serials else self
+        fapiaos.fetch(
+            [
+                "serial",
+                "company_id",
+                "state",
+                "fapiao_number",
+                "fapiao_code",
+                "issue_date",
+                "amount_untaxed",
+                "amount_tax",
+                "amount_total",
+                "request_id",
+            ]
+        )
+        by_serial, elsewhere = {}, {}
+        for fapiao in fapiaos:
+            if fapiao.company_id == company:
+                by_serial[fapiao.serial] = fapiao
+            else:
+                elsewhere.setdefault(fapiao.serial, fapiao.company_id)
+        return by_serial, elsewhere
+
+    @api.model
+    def _issue_unknown_serial_error(self, serial, elsewhere, company):
+        if serial in elsewhere:
+            return self.env._(
+                "Serial %(serial)s is a fapiao of %(company)s, not of %(current)s: "
+                "import it in that company.",
+                serial=serial,
+                company=elsewhere[serial].name,
+                current=company.name,
+            )
+        return self.env._(
+            "Serial %(serial)s is no fapiao exported from here.", serial=serial
+        )
+
+    @api.model
+    def _issue_number_error(self, number, code):
+        """The error of a malformed fapiao number and code, or None."""
+        if (DIGITAL_NUMBER.match(number) and not code) or (
+            LEGACY_NUMBER.match(number) and LEGACY_CODE.match(code)
+        ):
+            return None
+        return self.env._(
+            "Fapiao number %(number)s (code %(code)s) is malformed: a 数电票 number "
+            "has 20 digits and no code, a legacy number 8 digits with a code of "
+            "10 or 12 digits.",
+            number=number or "-",
+            code=code or "-",
+        )
+
+    def _issue_row_errors(self, row, status, number, code, issue_date):
+        """The errors of the values of ``row`` for this fapiao: number,
+        date, amounts (a voided row may omit them)."""
+        self.ensure_one()
+        _ = self.env._
+        errors = []
+        if number or status != "voided":
+            number_error = self._issue_number_error(number, code)
+            if number_error:
+                errors.append(number_error)
+        if not issue_date and status != "voided":
+            errors.append(
+                _(
+                    "The issue date %(value)s is missing or not a date (YYYY-MM-DD).",
+                    value=_cell_text(row.get("issue_date")) or "-",
+                )
+            )
+        for column, tolerance, label in (
+            ("amount_untaxed", AMOUNT_TOLERANCE, _("untaxed amount")),
+            ("amount_tax", TAX_TOLERANCE, _("tax")),
+            ("amount_total", AMOUNT_TOLERANCE, _("total")),
+        ):
+            amount = self._issue_parse_amount(row.get(column))
+            if amount is None and status == "voided":
+                continue
+            if amount is None or amount is False:
+                errors.append(
+                    _(
+                        "The %(what)s %(value)s is missing or not a number.",
+                        what=label,
+                        value=_cell_text(row.get(column)) or "-",
+                    )
+                )
+            elif abs(amount - self[column]) > tolerance + 1e-9:
+                errors.append(
+                    _(
+                        "The %(what)s %(amount)s differs from the fapiao's "
+                        "%(expected)s (serial %(serial)s).",
+                        what=label,
+                        amount=f"{amount:.2f}",
+                        expected=f"{self[column]:.2f}",
+                        serial=self.serial,
+                    )
+                )
+        return errors
 
     def _issue_transition(self, status, number, code, issue_date):
         """What a row of status ``status`` changes on this fapiao: (vals,
@@ -545,13 +570,15 @@ class KeyAccountFapiao(models.Model):
     def _red_reverse_if_complete(self):
         reversed_amounts = self._red_reversed_amounts()
         done = self.filtered(
-            lambda f: f.state == "issued"
-            and float_compare(
-                reversed_amounts.get(f.id, 0.0),
-                f.amount_total,
-                precision_rounding=f.currency_id.rounding or 0.01,
+            lambda f: (
+                f.state == "issued"
+                and float_compare(
+                    reversed_amounts.get(f.id, 0.0),
+                    f.amount_total,
+                    precision_rounding=f.currency_id.rounding or 0.01,
+                )
+                >= 0
             )
-            >= 0
         )
         if done:
             done.sudo().write({"state": "red_reversed"})
@@ -563,7 +590,7 @@ class KeyAccountFapiao(models.Model):
         in one batch."""
         states = dict(self._fields["state"]._description_selection(self.env))
         by_request = defaultdict(list)
-        for fapiao, vals in changes:
+        for fapiao, __ in changes:
             by_request[fapiao.request_id].append(
                 self.env._(
                     "%(serial)s: %(state)s %(number)s",
@@ -581,7 +608,11 @@ class KeyAccountFapiao(models.Model):
                     "message_type": "notification",
                     "subtype_id": note.id,
                     "author_id": self.env.user.partner_id.id,
-                    "body": self.env._("Issued fapiao imported: %(list)s", list="; ".join(items)),
+                    # given, so that no reply-to is searched per message
+                    "reply_to": self.env.user.partner_id.email_formatted or False,
+                    "body": self.env._(
+                        "Issued fapiao imported: %(list)s", list="; ".join(items)
+                    ),
                 }
                 for request, items in by_request.items()
             ]
@@ -599,7 +630,9 @@ class KeyAccountFapiao(models.Model):
         try:
             archive = zipfile.ZipFile(io.BytesIO(content))
         except zipfile.BadZipFile as error:
-            raise UserError(_("The fapiao files are not a readable zip file.")) from error
+            raise UserError(
+                _("The fapiao files are not a readable zip file.")
+            ) from error
         infos = [info for info in archive.infolist() if not info.is_dir()]
         if len(infos) > MAX_ZIP_MEMBERS:
             raise UserError(
@@ -670,7 +703,9 @@ class KeyAccountFapiao(models.Model):
             else self.browse()
         )
         by_number = {fapiao.fapiao_number: fapiao for fapiao in fapiaos}
-        by_number.update({number: number for number in numbers if number not in by_number})
+        by_number.update(
+            {number: number for number in numbers if number not in by_number}
+        )
         matched, unmatched = [], []
         for name, (found, data) in candidates.items():
             target = next((by_number[n] for n in found if n in by_number), None)
@@ -716,7 +751,11 @@ class KeyAccountFapiao(models.Model):
         for fapiao in fapiaos:
             if by_fapiao.get(fapiao.id):
                 fapiao.write(
-                    {"attachment_ids": [fields.Command.link(i) for i in by_fapiao[fapiao.id]]}
+                    {
+                        "attachment_ids": [
+                            fields.Command.link(i) for i in by_fapiao[fapiao.id]
+                        ]
+                    }
                 )
         return len(attachments)
 
@@ -732,21 +771,13 @@ class KeyAccountFapiao(models.Model):
         _ = self.env._
         number = (number or "").strip()
         code = (code or "").strip()
-        if not (
-            (DIGITAL_NUMBER.match(number) and not code)
-            or (LEGACY_NUMBER.match(number) and LEGACY_CODE.match(code))
-        ):
-            raise UserError(
-                _(
-                    "Fapiao number %(number)s (code %(code)s) is malformed: a 数电票 "
-                    "number has 20 digits and no code, a legacy number 8 digits with "
-                    "a code of 10 or 12 digits.",
-                    number=number or "-",
-                    code=code or "-",
-                )
-            )
+        number_error = self._issue_number_error(number, code)
+        if number_error:
+            raise UserError(number_error)
         if not issue_date:
-            raise UserError(_("Enter the issue date of fapiao %(serial)s.", serial=self.serial))
+            raise UserError(
+                _("Enter the issue date of fapiao %(serial)s.", serial=self.serial)
+            )
         if self.state not in ("exported", "issued"):
             states = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(
@@ -757,17 +788,14 @@ class KeyAccountFapiao(models.Model):
                     state=states[self.state],
                 )
             )
-        other = (
-            self.sudo()
-            .search(
-                [
-                    ("company_id", "=", self.company_id.id),
-                    ("fapiao_number", "=", number),
-                    ("fapiao_code", "=", code or False),
-                    ("id", "!=", self.id),
-                ],
-                limit=1,
-            )
+        other = self.sudo().search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("fapiao_number", "=", number),
+                ("fapiao_code", "=", code or False),
+                ("id", "!=", self.id),
+            ],
+            limit=1,
         )
         if other:
             raise UserError(
@@ -825,12 +853,16 @@ class KeyAccountFapiao(models.Model):
 
     @api.model
     def _check_red_confirmation_number(self, fapiao_type, number):
-        if fapiao_type == "vat_special" and not RED_CONFIRMATION.match(number or ""):
+        """A red 专票 needs the tax system's red-letter confirmation number;
+        one given for another type must be well-formed too."""
+        if (fapiao_type == "vat_special" or number) and not RED_CONFIRMATION.match(
+            number or ""
+        ):
             raise UserError(
                 self.env._(
-                    "A red 专票 needs the red-letter confirmation number (红字确认单编号) "
-                    "of the tax system: 20 digits (or the 16 digits of a legacy "
-                    "information sheet); %(number)s is not one.",
+                    "A red 专票 needs the red-letter confirmation number "
+                    "(红字确认单编号) of the tax system: 20 digits (or the 16 digits "
+                    "of a legacy information sheet); %(number)s is not one.",
                     number=number or "-",
                 )
             )

@@ -35,7 +35,6 @@ class KeyAccountFapiaoRequest(models.Model):
     )
     requested_by_id = fields.Many2one(
         comodel_name="res.partner",
-        string="Requested By",
         readonly=True,
         copy=False,
         help="The customer's contact who asked for the fapiao in the portal.",
@@ -64,9 +63,7 @@ class KeyAccountFapiaoRequest(models.Model):
     @api.model
     def _check_invoicing_user(self, what):
         if not (self.env.su or self.env.user.has_group(INVOICING_GROUP)):
-            raise AccessError(
-                self.env._("Only invoicing users %(what)s.", what=what)
-            )
+            raise AccessError(self.env._("Only invoicing users %(what)s.", what=what))
 
     def action_approve_customer_request(self):
         """Staff approve the customer's request: it becomes a draft request,

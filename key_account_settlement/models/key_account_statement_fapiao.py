@@ -71,9 +71,11 @@ class KeyAccountStatement(models.Model):
         fapiao (or whose fapiao was voided)."""
         self.ensure_one()
         return self.sudo().line_ids.move_id.filtered(
-            lambda m: m.move_type in ("out_invoice", "out_refund")
-            and m.state == "posted"
-            and m.key_account_fapiao_state in TO_REQUEST_STATES
+            lambda m: (
+                m.move_type in ("out_invoice", "out_refund")
+                and m.state == "posted"
+                and m.key_account_fapiao_state in TO_REQUEST_STATES
+            )
         )
 
     def _key_account_fapiao_customer_request(self, contact):
@@ -86,7 +88,9 @@ class KeyAccountStatement(models.Model):
         statement = self.sudo()
         # two contacts asking at once: one request
         self.env.cr.execute(
-            SQL("SELECT id FROM key_account_statement WHERE id = %s FOR UPDATE", self.id)
+            SQL(
+                "SELECT id FROM key_account_statement WHERE id = %s FOR UPDATE", self.id
+            )
         )
         if statement.state != "confirmed":
             raise UserError(

@@ -49,7 +49,9 @@ class KeyAccountFapiaoImport(models.TransientModel):
             )
         if not self.list_file and not self.zip_file:
             raise UserError(
-                self.env._("Upload the list of issued fapiao, a zip of their files, or both.")
+                self.env._(
+                    "Upload the list of issued fapiao, a zip of their files, or both."
+                )
             )
         return result, files
 
@@ -68,8 +70,10 @@ class KeyAccountFapiaoImport(models.TransientModel):
             )
         ]
         if result["errors"]:
-            parts.append(Markup("<table class='table table-sm'><tr><th>%s</th><th>%s</th></tr>")
-                         % (_("Row"), _("Error")))
+            parts.append(
+                Markup("<table class='table table-sm'><tr><th>%s</th><th>%s</th></tr>")
+                % (_("Row"), _("Error"))
+            )
             for row, error in result["errors"]:
                 parts.append(Markup("<tr><td>%s</td><td>%s</td></tr>") % (row, error))
             parts.append(Markup("</table>"))

@@ -29,7 +29,9 @@ class KeyAccountFapiaoRedWizard(models.TransientModel):
     @api.depends("move_id")
     def _compute_origin_candidate_ids(self):
         for wizard in self:
-            wizard.origin_candidate_ids = wizard.move_id._key_account_red_fapiao_origins()
+            wizard.origin_candidate_ids = (
+                wizard.move_id._key_account_red_fapiao_origins()
+            )
 
     @api.onchange("move_id")
     def _onchange_move_id(self):
