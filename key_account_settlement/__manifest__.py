@@ -10,6 +10,7 @@
     "author": "Key Account Management Authors",
     "website": "https://github.com/key-account-management/key-account-management",
     "depends": ["key_account_order", "account"],
+    "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/key_account_settlement_security.xml",
         "security/ir.model.access.csv",
@@ -31,6 +32,9 @@
         "wizards/key_account_period_invoice_views.xml",
         "report/report_invoice.xml",
         "data/key_account_fapiao_data.xml",
+        "views/product_fapiao_views.xml",
+        "views/key_account_fapiao_views.xml",
+        "data/key_account_fapiao_issue_data.xml",
         "wizards/key_account_fapiao_import_views.xml",
         "views/account_move_fapiao_views.xml",
         "views/key_account_statement_fapiao_views.xml",

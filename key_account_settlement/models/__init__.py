@@ -16,6 +16,10 @@ from . import key_account_rebate_settlement_adjustment
 from . import key_account_contract_rebate
 from . import key_account_contract_rebate_tier
 from . import key_account_fapiao_request
+from . import product_template_fapiao
+from . import product_category_fapiao
+from . import res_company_fapiao
+from . import res_config_settings_fapiao
 from . import key_account_fapiao_issue
 from . import key_account_fapiao_request_issue
 from . import account_move_fapiao

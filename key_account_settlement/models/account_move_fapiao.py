@@ -388,27 +388,30 @@ class AccountMove(models.Model):
                 )
             )
         origin_request = origin_fapiao.request_id
-        request = (
-            self.env["key.account.fapiao.request"]
-            .sudo()
-            .create(
-                {
-                    "company_id": self.company_id.id,
-                    "partner_id": origin_request.partner_id.id,
-                    "fapiao_type": origin_fapiao.fapiao_type,
-                    "buyer_title": origin_request.buyer_title,
-                    "buyer_tax_id": origin_request.buyer_tax_id,
-                    "buyer_address_phone": origin_request.buyer_address_phone,
-                    "buyer_bank_account": origin_request.buyer_bank_account,
-                    "currency_id": origin_fapiao.currency_id.id,
-                    "invoice_ids": [fields.Command.link(self.id)],
-                }
-            )
-        )
-        request.write(
+        Request = self.env["key.account.fapiao.request"].sudo()
+        request = Request.with_context(mail_create_nolog=True).create(
             {
+                "name": Request._key_account_next_names(
+                    self.company_id, "key.account.fapiao.request", 1
+                )[0],
+                "company_id": self.company_id.id,
+                "partner_id": origin_request.partner_id.id,
+                "fapiao_type": origin_fapiao.fapiao_type,
+                "buyer_title": origin_request.buyer_title,
+                "buyer_tax_id": origin_request.buyer_tax_id,
+                "buyer_address_phone": origin_request.buyer_address_phone,
+                "buyer_bank_account": origin_request.buyer_bank_account,
+                "buyer_address": origin_request.buyer_address,
+                "buyer_phone": origin_request.buyer_phone,
+                "buyer_bank": origin_request.buyer_bank,
+                "buyer_account": origin_request.buyer_account,
+                "currency_id": origin_fapiao.currency_id.id,
+                "invoice_ids": [fields.Command.link(self.id)],
                 "origin_fapiao_id": origin_fapiao.id,
                 "red_confirmation_number": confirmation_number,
+                "amount_untaxed": untaxed,
+                "amount_tax": tax,
+                "amount_total": untaxed + tax,
             }
         )
         self.env["key.account.fapiao"].sudo().create(
@@ -424,6 +427,7 @@ class AccountMove(models.Model):
                 "line_ids": [fields.Command.create(vals) for vals in line_vals],
             }
         )
+        request = request.with_env(self.env)
         request.message_post(
             body=_(
                 "Red fapiao request for credit note %(move)s, reversing fapiao "
@@ -435,7 +439,9 @@ class AccountMove(models.Model):
         return request.with_env(self.env)
 
     def _key_account_red_fapiao_serial(self, request):
-        return f"R{request.company_id.id}-{request.id}"
+        return request._key_account_next_names(
+            request.company_id, "key.account.fapiao", 1
+        )[0]
 
     def _key_account_red_fapiao_line_vals(self, origin_fapiao):
         """The negative lines of the red fapiao of this credit note: its

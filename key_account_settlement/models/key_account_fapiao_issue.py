@@ -86,23 +86,7 @@ def _cell_text(value):
 
 
 class KeyAccountFapiao(models.Model):
-    _name = "key.account.fapiao"
-    _inherit = ("key.account.fapiao", "key.account.guard.mixin")
-
-    @api.model
-    def _key_account_guarded_fields(self):
-        """The status and the numbers: written by the export, the import and
-        a manager's manual entry only."""
-        guarded = super()._key_account_guarded_fields()
-        guarded.update(
-            {
-                "state": "draft",
-                "fapiao_number": False,
-                "fapiao_code": False,
-                "issue_date": False,
-            }
-        )
-        return guarded
+    _inherit = "key.account.fapiao"
 
     def init(self):
         res = super().init()
@@ -548,7 +532,24 @@ class KeyAccountFapiao(models.Model):
         )
         if reds:
             reds.origin_fapiao_id._red_reverse_if_complete()
+        self.filtered(lambda f: f.state == "voided")._issue_release_invoices()
         self.request_id._issue_update_state()
+
+    def _issue_release_invoices(self):
+        """Voided in the tax system: the invoices on these fapiao (and on no
+        other live fapiao of their request) leave the request, to be
+        requested again (as the request's Void does)."""
+        for request, fapiaos in self.grouped("request_id").items():
+            live = request.fapiao_ids.filtered(lambda f: f.state != "voided")
+            released = fapiaos.line_ids.move_id - live.line_ids.move_id
+            released |= request.invoice_ids.filtered(
+                lambda m, released=released: m.reversed_entry_id in released
+            )
+            released &= request.invoice_ids
+            if released:
+                request._key_account_write_guarded(
+                    {"invoice_ids": [fields.Command.unlink(m.id) for m in released]}
+                )
 
     def _red_reversed_amounts(self):
         """{fapiao id: total of its issued red fapiao (positive)}."""

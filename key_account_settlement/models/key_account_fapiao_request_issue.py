@@ -6,10 +6,7 @@ request of a credit note."""
 
 from collections import defaultdict
 
-from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
-
-INVOICING_GROUP = "account.group_account_invoice"
+from odoo import fields, models
 
 
 class KeyAccountFapiaoRequest(models.Model):
@@ -60,28 +57,60 @@ class KeyAccountFapiaoRequest(models.Model):
         for state, requests in by_state.items():
             requests.sudo().with_context(tracking_disable=True).write({"state": state})
 
-    @api.model
-    def _check_invoicing_user(self, what):
-        if not (self.env.su or self.env.user.has_group(INVOICING_GROUP)):
-            raise AccessError(self.env._("Only invoicing users %(what)s.", what=what))
-
     def action_approve_customer_request(self):
-        """Staff approve the customer's request: it becomes a draft request,
-        built and exported as any other."""
-        self._check_invoicing_user(self.env._("approve a customer's fapiao request"))
-        wrong = self.filtered(lambda r: r.state != "to_approve")
-        if wrong:
-            raise UserError(
-                self.env._(
-                    "Fapiao request %(name)s is not waiting for approval.",
-                    name=wrong[0].display_name,
+        """Staff approve the customer's request: it becomes a draft request
+        with its fapiao, built from its invoices as any other (the build's
+        checks and split apply; nothing is written if it fails)."""
+        self._key_account_check_invoicing_user(self.env._("Approval"))
+        self._key_account_check_state(("to_approve",), self.env._("Approval"))
+        for request in self.sudo():
+            invoices = request.invoice_ids
+            request._key_account_write_guarded(
+                {"invoice_ids": [fields.Command.clear()]}
+            )
+            built = (
+                request.with_env(self.env)
+                ._key_account_build(
+                    invoices,
+                    statement=request.statement_id or None,
+                    fapiao_type=request.fapiao_type,
+                    note=request.note,
+                )
+                .sudo()
+            )
+            vals = {
+                name: built[name]
+                for name in (
+                    "fapiao_type",
+                    "buyer_title",
+                    "buyer_tax_id",
+                    "buyer_address",
+                    "buyer_phone",
+                    "buyer_bank",
+                    "buyer_account",
+                    "buyer_address_phone",
+                    "buyer_bank_account",
+                    "amount_untaxed",
+                    "amount_tax",
+                    "amount_total",
+                )
+            }
+            fapiaos = built.fapiao_ids
+            built._key_account_write_guarded({"invoice_ids": [fields.Command.clear()]})
+            fapiaos._key_account_write_guarded({"request_id": request.id})
+            built.unlink()
+            request._key_account_write_guarded(
+                dict(
+                    vals,
+                    state="draft",
+                    invoice_ids=[fields.Command.set(invoices.ids)],
                 )
             )
-        for request in self:
-            request.sudo().write({"state": "draft"})
-            request.message_post(
+            request.with_env(self.env).message_post(
                 body=self.env._(
-                    "Customer's request approved by %(user)s.", user=self.env.user.name
+                    "Customer's request approved by %(user)s: %(count)s fapiao built.",
+                    user=self.env.user.name,
+                    count=len(fapiaos),
                 )
             )
         return True

@@ -115,23 +115,24 @@ class KeyAccountStatement(models.Model):
                 )
             )
         partner = statement.partner_id
-        request = (
-            self.env["key.account.fapiao.request"]
-            .sudo()
-            .create(
-                {
-                    "company_id": statement.company_id.id,
-                    "partner_id": partner.id,
-                    "statement_id": statement.id,
-                    "invoice_ids": [fields.Command.set(invoices.ids)],
-                    "fapiao_type": partner.key_account_invoice_type or "electronic",
-                    "buyer_title": partner.key_account_invoice_title or partner.name,
-                    "buyer_tax_id": partner.vat,
-                    "currency_id": statement.currency_id.id,
-                }
-            )
+        Request = self.env["key.account.fapiao.request"].sudo()
+        request = Request.with_context(mail_create_nolog=True).create(
+            {
+                "name": Request._key_account_next_names(
+                    statement.company_id, "key.account.fapiao.request", 1
+                )[0],
+                "company_id": statement.company_id.id,
+                "partner_id": partner.id,
+                "statement_id": statement.id,
+                "invoice_ids": [fields.Command.set(invoices.ids)],
+                "fapiao_type": partner.key_account_invoice_type or "electronic",
+                "buyer_title": partner.key_account_invoice_title or partner.name,
+                "buyer_tax_id": partner.vat,
+                "currency_id": statement.currency_id.id,
+                "state": "to_approve",
+                "requested_by_id": contact.id,
+            }
         )
-        request.write({"state": "to_approve", "requested_by_id": contact.id})
         request.message_post(
             body=_(
                 "%(contact)s asked in the portal for the fapiao of statement "

@@ -16,4 +16,6 @@ from . import test_statement_month_end
 from . import test_statement_ledger
 from . import test_rebate_late_events
 from . import test_guard_mixin
+from . import test_fapiao_classification
+from . import test_fapiao_request
 from . import test_fapiao_import

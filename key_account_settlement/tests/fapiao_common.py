@@ -1,37 +1,51 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import csv
-import io
-from datetime import date
-
 from odoo import Command
 from odoo.tests import new_test_user
 
 from .common_statement import KeyAccountStatementCommon
 
-HEADERS_ZH = (
-    "流水号",
-    "发票号码",
-    "发票代码",
-    "开票日期",
-    "金额",
-    "税额",
-    "价税合计",
-    "发票状态",
-)
+TAX_CODE_GIFT = "1030201010000000000"
+TAX_CODE_OFFICE = "1060512990000000000"
 
 
 class KeyAccountFapiaoCommon(KeyAccountStatementCommon):
-    """Posted invoices of a key account and fapiao requests made of them
-    (records created directly, as the request build would), the list of
-    issued fapiao the tax system exports."""
-
-    _serial = 0
+    """Products with their tax classification, VAT taxes, a key account,
+    an invoicing user and an accounting manager; helpers posting invoices
+    with several lines."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer = cls._create_customer("KA Fapiao Customer")
+        cls.categ_a.write(
+            {
+                "key_account_tax_code": TAX_CODE_GIFT,
+                "key_account_tax_short_name": "茶叶",
+            }
+        )
+        cls.categ_b.write(
+            {
+                "key_account_tax_code": TAX_CODE_OFFICE,
+                "key_account_tax_short_name": "办公用品",
+            }
+        )
+        group = cls.env["account.tax.group"].create(
+            {"name": "KA VAT", "company_id": cls.company.id}
+        )
+        Tax = cls.env["account.tax"].with_company(cls.company)
+        cls.tax_13, cls.tax_9 = Tax.create(
+            [
+                {
+                    "name": f"KA VAT {rate}%",
+                    "amount": rate,
+                    "type_tax_use": "sale",
+                    "company_id": cls.company.id,
+                    "tax_group_id": group.id,
+                }
+                for rate in (13, 9)
+            ]
+        )
+        cls.customer = cls._create_customer("KA Fapiao Buyer Co")
         cls.manager = new_test_user(
             cls.env,
             login="ka_fapiao_manager",
@@ -40,107 +54,80 @@ class KeyAccountFapiaoCommon(KeyAccountStatementCommon):
             company_id=cls.company.id,
             company_ids=[Command.set(cls.company.ids)],
         )
-        cls.salesman = new_test_user(
-            cls.env,
-            login="ka_fapiao_salesman",
-            name="KA Fapiao Salesman",
-            groups="sales_team.group_sale_salesman",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
-        cls.issue_day = date(2026, 10, 8)
+        cls.Request = cls.env["key.account.fapiao.request"]
 
     @classmethod
-    def _next_serial(cls):
-        KeyAccountFapiaoCommon._serial += 1
-        return f"KAFP{KeyAccountFapiaoCommon._serial:06d}"
-
-    @classmethod
-    def _request(cls, invoices, state="exported", fapiao_type="electronic", split=1):
-        """A request of ``invoices`` with ``split`` fapiao (the invoice lines
-        dealt round), each in ``state``."""
-        company = invoices[:1].company_id or cls.company
-        request = cls.env["key.account.fapiao.request"].create(
+    def _post(cls, partner, lines, day=None, move_type="out_invoice", **vals):
+        """Post an invoice of ``lines``: (product, quantity, price, tax,
+        discount %) tuples."""
+        move = cls.env["account.move"].create(
             {
-                "company_id": company.id,
-                "partner_id": invoices[:1].commercial_partner_id.id,
-                "invoice_ids": [Command.set(invoices.ids)],
-                "fapiao_type": fapiao_type,
-                "buyer_title": invoices[:1].commercial_partner_id.name,
-                "currency_id": company.currency_id.id,
-                "state": "draft" if state == "draft" else "exported",
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "company_id": cls.company.id,
+                "journal_id": cls.sale_journal.id,
+                "invoice_date": day or cls.date_from,
+                "date": day or cls.date_from,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "quantity": quantity,
+                            "price_unit": price,
+                            "discount": discount,
+                            "account_id": cls.income.id,
+                            "tax_ids": [Command.set(tax.ids)],
+                        }
+                    )
+                    for product, quantity, price, tax, discount in lines
+                ],
+                **vals,
             }
         )
-        lines = invoices.invoice_line_ids.filtered(
-            lambda l: l.display_type == "product"
+        move.action_post()
+        return move
+
+    def _build(self, moves, user=None, **kwargs):
+        Request = self.Request.with_user(user or self.accountant)
+        return Request._key_account_build(
+            moves.with_user(user or self.accountant), **kwargs
         )
-        groups = [lines[i::split] for i in range(split)]
-        fapiao_vals = []
-        for group in groups:
-            sign = -1 if group[:1].move_id.move_type == "out_refund" else 1
-            untaxed = sign * sum(group.mapped("price_subtotal"))
-            total = sign * sum(group.mapped("price_total"))
-            fapiao_vals.append(
-                {
-                    "request_id": request.id,
-                    "serial": cls._next_serial(),
-                    "state": state,
-                    "amount_untaxed": untaxed,
-                    "amount_tax": total - untaxed,
-                    "amount_total": total,
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "move_line_id": line.id,
-                                "item_name": line.name,
-                                "tax_code": "1010101010000000000",
-                                "quantity": sign * line.quantity,
-                                "price_unit": line.price_unit,
-                                "amount_untaxed": sign * line.price_subtotal,
-                                "amount_tax": sign
-                                * (line.price_total - line.price_subtotal),
-                            }
-                        )
-                        for line in group
-                    ],
-                }
+
+    def assertAddsUp(self, request, moves):
+        """The fapiao add up exactly to the invoices, each within the tax
+        bureau's 0.06 of the tax on its totals, discount lines right after
+        a goods line of the same rate."""
+        sign = {"out_invoice": 1, "out_refund": -1}
+        fapiao = request.fapiao_ids
+        for fname in ("amount_untaxed", "amount_tax", "amount_total"):
+            expected = sum(m[fname] * sign[m.move_type] for m in moves)
+            self.assertAlmostEqual(sum(fapiao.mapped(fname)), expected, places=2)
+            self.assertAlmostEqual(request[fname], expected, places=2)
+        for record in fapiao:
+            lines = record.line_ids.sorted("sequence")
+            self.assertAlmostEqual(
+                sum(lines.mapped("amount_untaxed")), record.amount_untaxed, places=2
             )
-        cls.env["key.account.fapiao"].create(fapiao_vals)
-        return request
-
-    @staticmethod
-    def _number(index):
-        return f"2644200000{index:010d}"
-
-    @classmethod
-    def _row(cls, fapiao, number, status="正常", day=None, **amounts):
-        return [
-            fapiao.serial,
-            number,
-            amounts.get("code", ""),
-            (day or cls.issue_day).isoformat(),
-            f"{amounts.get('untaxed', fapiao.amount_untaxed):.2f}",
-            f"{amounts.get('tax', fapiao.amount_tax):.2f}",
-            f"{amounts.get('total', fapiao.amount_total):.2f}",
-            status,
-        ]
-
-    @staticmethod
-    def _csv(rows, headers=HEADERS_ZH):
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(headers)
-        writer.writerows(rows)
-        return out.getvalue().encode("utf-8-sig")
-
-    def _import(self, rows, user=None, headers=HEADERS_ZH):
-        Fapiao = self.env["key.account.fapiao"]
-        if user:
-            Fapiao = Fapiao.with_user(user)
-        parsed = Fapiao._issue_parse_file(self._csv(rows, headers), "issued.csv")
-        return Fapiao.with_company(self.company)._issue_import_apply(parsed)
-
-    def _prepare(self, rows):
-        Fapiao = self.env["key.account.fapiao"].with_company(self.company)
-        parsed = Fapiao._issue_parse_file(self._csv(rows), "issued.csv")
-        return Fapiao._issue_import_prepare(parsed)
+            self.assertAlmostEqual(
+                sum(lines.mapped("amount_tax")), record.amount_tax, places=2
+            )
+            on_totals = sum(
+                round(
+                    sum(
+                        lines.filtered(lambda l, r=rate: l.tax_rate == r).mapped(
+                            "amount_untaxed"
+                        )
+                    )
+                    * rate,
+                    2,
+                )
+                for rate in set(lines.mapped("tax_rate"))
+            )
+            self.assertLessEqual(abs(record.amount_tax - on_totals), 0.0600001)
+            previous = None
+            for line in lines:
+                if line.is_discount:
+                    self.assertTrue(previous and not previous.is_discount)
+                    self.assertEqual(previous.move_line_id, line.move_line_id)
+                    self.assertEqual(previous.tax_rate, line.tax_rate)
+                previous = line

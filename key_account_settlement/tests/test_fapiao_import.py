@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from .fapiao_common import KeyAccountFapiaoCommon
+from .fapiao_issue_common import KeyAccountFapiaoIssueCommon as KeyAccountFapiaoCommon
 
 
 @tagged("post_install", "-at_install")
@@ -98,6 +98,7 @@ class TestFapiaoImport(KeyAccountFapiaoCommon):
         company2 = self.env["res.company"].create({"name": "KA Other Seller"})
         foreign = self.env["key.account.fapiao.request"].create(
             {
+                "name": "FR/FOREIGN/1",
                 "company_id": company2.id,
                 "partner_id": self.env["res.partner"].create({"name": "KA B2"}).id,
                 "fapiao_type": "electronic",
