@@ -52,12 +52,15 @@ class KeyAccountStatement(models.Model):
                     ("statement_id", "in", statements.ids),
                     ("line_type", "in", ("invoice", "credit_note")),
                 ],
-                ["statement_id", "move_id.key_account_fapiao_state"],
+                ["statement_id", "move_id"],
                 ["debit:sum", "credit:sum"],
             )
         )
-        for statement, state, debit, credit in groups:
+        moves = self.env["account.move"].union(*(move for __, move, __, __ in groups))
+        moves.sudo().fetch(["key_account_fapiao_state"])
+        for statement, move, debit, credit in groups:
             statement = statement.with_env(self.env)
+            state = move.sudo().key_account_fapiao_state
             amount = debit - credit
             if state in ISSUED_STATES:
                 statement.fapiao_issued_amount += amount

@@ -19,3 +19,5 @@ from . import test_guard_mixin
 from . import test_fapiao_classification
 from . import test_fapiao_request
 from . import test_fapiao_import
+from . import test_fapiao_red
+from . import test_fapiao_status
