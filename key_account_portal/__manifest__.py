@@ -25,6 +25,7 @@
         "views/portal_order_templates.xml",
         "views/portal_order_draft_templates.xml",
         "views/portal_follow_templates.xml",
+        "views/portal_fapiao_templates.xml",
     ],
     "demo": ["demo/key_account_portal_demo.xml"],
     "assets": {

@@ -7,3 +7,4 @@ from . import recipients
 from . import apply
 from . import ordering
 from . import follow
+from . import fapiao

@@ -15,3 +15,4 @@ from . import sale_order_follow
 from . import sale_order_portal_blockers
 from . import key_account_department
 from . import res_partner_organisation
+from . import key_account_fapiao_portal
