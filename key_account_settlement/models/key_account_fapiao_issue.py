@@ -867,3 +867,21 @@ class KeyAccountFapiao(models.Model):
                     number=number or "-",
                 )
             )
+
+
+class KeyAccountFapiaoLine(models.Model):
+    _inherit = "key.account.fapiao.line"
+
+    def _key_account_insert(self, vals_list):
+        """The request engine inserts lines in SQL: the fapiao state of
+        their invoices is recomputed (in batch) all the same."""
+        res = super()._key_account_insert(vals_list)
+        Move = self.env["account.move"]
+        moves = Move.browse(
+            {vals["move_id"] for vals in vals_list if vals.get("move_id")}
+        )
+        if moves:
+            moves.invalidate_recordset(["key_account_fapiao_line_ids"])
+            for fname in ("key_account_fapiao_state", "key_account_fapiao_numbers"):
+                self.env.add_to_compute(Move._fields[fname], moves)
+        return res

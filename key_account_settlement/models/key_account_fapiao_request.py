@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_round
+from odoo.tools import SQL, float_round
 
 from odoo.addons.key_account_base.models.key_account_guard_mixin import NOT_ON_CREATE
 
@@ -36,6 +36,11 @@ SERIAL_SEQUENCE_CODE = "key.account.fapiao"
 TAX_TOLERANCE_CENTS = 6
 # A request no longer holds its invoices once cancelled (voided).
 RELEASED_STATES = ("cancelled",)
+
+
+class TaxShortfall(Exception):
+    """The invoices' tax cannot be shared over the fapiao within the
+    tolerance (the message says why)."""
 
 
 def _cents(amount, factor):
@@ -241,7 +246,7 @@ class KeyAccountFapiaoRequest(models.Model):
 
     def _log(self, body):
         for request in self:
-            request.message_post(body=body, message_type="notification")
+            request._message_log(body=body)
 
     # ------------------------------------------------------------------
     # The engine
@@ -317,7 +322,7 @@ class KeyAccountFapiaoRequest(models.Model):
         items, tax_cents = self._key_account_items(moves)
         factor = 10**moves.currency_id.decimal_places
         groups = self._key_account_split(items, company, factor)
-        fapiao_vals = self._key_account_distribute_tax(groups, tax_cents, factor)
+        fapiao_vals, extra = self._key_account_share_tax(groups, tax_cents, factor)
         request_vals = {
             "name": self._key_account_next_names(company, REQUEST_SEQUENCE_CODE, 1)[0],
             "company_id": company.id,
@@ -357,22 +362,27 @@ class KeyAccountFapiaoRequest(models.Model):
                 ]
             )
         )
-        self.env["key.account.fapiao.line"].sudo().create(
+        self.env["key.account.fapiao.line"]._key_account_insert(
             [
-                dict(line, fapiao_id=record.id)
+                dict(line, fapiao_id=record.id, company_id=company.id)
                 for record, vals in zip(fapiao, fapiao_vals, strict=True)
                 for line in vals["lines"]
             ]
         )
         request = request.with_env(self.env)
-        request._log(
-            Markup("<p>%s</p>")
-            % self.env._(
-                "Fapiao request built from %(count)s invoices: %(fapiao)s fapiao.",
-                count=len(moves),
-                fapiao=len(fapiao),
-            )
+        body = Markup("<p>%s</p>") % self.env._(
+            "Fapiao request built from %(count)s invoices: %(fapiao)s fapiao.",
+            count=len(moves),
+            fapiao=len(fapiao),
         )
+        if extra:
+            body += Markup("<p>%s</p>") % self.env._(
+                "%(extra)s of these fapiao only keep each fapiao's tax within "
+                "0.06 of the tax on its total: the invoices' taxes were rounded "
+                "per line. Round Globally (Accounting settings) avoids that.",
+                extra=extra,
+            )
+        request._log(body)
         return request
 
     @api.model
@@ -517,9 +527,10 @@ class KeyAccountFapiaoRequest(models.Model):
         invoices' tax per rate in cents."""
         factor = 10**moves.currency_id.decimal_places
         moves = moves.sorted(lambda m: (m.invoice_date or m.date, m.name, m.id))
-        lines = moves.invoice_line_ids.filtered(lambda l: l.display_type == "product")
+        lines = moves.invoice_line_ids
         lines.fetch(
             [
+                "display_type",
                 "move_id",
                 "product_id",
                 "name",
@@ -530,6 +541,7 @@ class KeyAccountFapiaoRequest(models.Model):
                 "sequence",
             ]
         )
+        lines = lines.filtered(lambda l: l.display_type == "product")
         no_product = lines.filtered(lambda l: not l.product_id)
         if no_product:
             raise UserError(
@@ -698,6 +710,28 @@ class KeyAccountFapiaoRequest(models.Model):
         return groups
 
     @api.model
+    def _key_account_share_tax(self, groups, tax_cents, factor):
+        """Share the invoices' tax over the fapiao of ``groups``. Where the
+        invoices' tax (rounded per line) is further from the tax on their
+        totals than 0.06 per fapiao allows, the largest fapiao are halved (at
+        most doubling their number) before the request is refused. Returns
+        (fapiao values, number of fapiao added)."""
+        base = len(groups)
+        while True:
+            try:
+                return (
+                    self._key_account_distribute_tax(groups, tax_cents, factor),
+                    len(groups) - base,
+                )
+            except TaxShortfall as shortfall:
+                largest = max(range(len(groups)), key=lambda i: len(groups[i]))
+                group = groups[largest]
+                if len(groups) >= 2 * base or len(group) < 2:
+                    raise UserError(str(shortfall)) from None
+                middle = len(group) // 2
+                groups[largest : largest + 1] = [group[:middle], group[middle:]]
+
+    @api.model
     def _key_account_pieces(self, item, amount_limit):
         if not amount_limit or item["net"] <= amount_limit:
             return [item]
@@ -764,7 +798,7 @@ class KeyAccountFapiaoRequest(models.Model):
                     if abs(deviation[i] + step) <= TAX_TOLERANCE_CENTS
                 ]
                 if not room:
-                    raise UserError(
+                    raise TaxShortfall(
                         self.env._(
                             "The tax of these invoices at %(rate)s differs from the "
                             "tax on their total by more than the tax bureau's 0.06 "
@@ -830,6 +864,7 @@ class KeyAccountFapiaoRequest(models.Model):
         quantity = piece["quantity"]
         common = {
             "move_line_id": piece["move_line_id"],
+            "move_id": piece["move"].id,
             "product_id": piece["product_id"],
             "tax_code": values["tax_code"],
             "item_name": values["item_name"],
@@ -1022,10 +1057,9 @@ class KeyAccountFapiaoRequest(models.Model):
         self._key_account_check_state(("draft",), self.env._("Export"))
         fmt, attachment = self._key_account_render(fmt)
         self._key_account_write_export(fmt, attachment)
-        self.message_post(
+        self._message_log(
             body=self.env._("Exported for issuing (%(file)s).", file=attachment.name),
             attachment_ids=attachment.ids,
-            message_type="notification",
         )
         return self._key_account_download(attachment)
 
@@ -1037,7 +1071,7 @@ class KeyAccountFapiaoRequest(models.Model):
         self._key_account_check_state(("exported",), self.env._("Re-export"))
         fmt, attachment = self._key_account_render(fmt)
         self._key_account_write_export(fmt, attachment)
-        self.message_post(
+        self._message_log(
             body=self.env._(
                 "Re-exported by %(user)s (export %(count)s, %(file)s): make sure "
                 "the fapiao of the earlier file were not issued already.",
@@ -1046,7 +1080,6 @@ class KeyAccountFapiaoRequest(models.Model):
                 file=attachment.name,
             ),
             attachment_ids=attachment.ids,
-            message_type="notification",
         )
         return self._key_account_download(attachment)
 
@@ -1108,8 +1141,12 @@ class KeyAccountFapiao(models.Model):
     partner_id = fields.Many2one(
         related="request_id.partner_id", store=True, index=True, precompute=True
     )
-    currency_id = fields.Many2one(related="request_id.currency_id")
-    fapiao_type = fields.Selection(related="request_id.fapiao_type", store=True)
+    currency_id = fields.Many2one(
+        related="request_id.currency_id", store=True, precompute=True
+    )
+    fapiao_type = fields.Selection(
+        related="request_id.fapiao_type", store=True, precompute=True
+    )
     sequence = fields.Integer(default=1, readonly=True)
     serial = fields.Char(
         string="Serial Number",
@@ -1330,3 +1367,59 @@ class KeyAccountFapiaoLine(models.Model):
     @api.model
     def _key_account_guarded_fields(self):
         return dict.fromkeys(self._fields, NOT_ON_CREATE)
+
+    @api.model
+    def _key_account_insert(self, vals_list):
+        """Insert the lines of new fapiao in one query, whatever their number
+        (the ORM inserts 100 rows a query): the engine's own rows, plain
+        values of the columns below, nothing computed."""
+        if not vals_list:
+            return
+        columns = [
+            "fapiao_id",
+            "company_id",
+            "sequence",
+            "move_line_id",
+            "move_id",
+            "product_id",
+            "is_discount",
+            "tax_code",
+            "item_name",
+            "uom_name",
+            "quantity",
+            "price_unit",
+            "tax_rate",
+            "amount_untaxed",
+            "amount_tax",
+            "preferential",
+            "preferential_note",
+        ]
+        self.flush_model()
+        uid = self.env.uid
+        now = fields.Datetime.now()
+        rows = SQL(", ").join(
+            SQL(
+                "(%s)",
+                SQL(", ").join(
+                    [
+                        *(SQL("%s", vals.get(name) or None) for name in columns[:6]),
+                        SQL("%s", bool(vals.get("is_discount"))),
+                        *(SQL("%s", vals.get(name) or None) for name in columns[7:10]),
+                        *(SQL("%s", vals.get(name) or 0.0) for name in columns[10:15]),
+                        SQL("%s", bool(vals.get("preferential"))),
+                        SQL("%s", vals.get("preferential_note") or None),
+                        SQL("%s, %s, %s, %s", uid, now, uid, now),
+                    ]
+                ),
+            )
+            for vals in vals_list
+        )
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO key_account_fapiao_line (%s, create_uid, create_date, "
+                "write_uid, write_date) VALUES %s",
+                SQL(", ").join(SQL.identifier(name) for name in columns),
+                rows,
+            )
+        )
+        self.env["key.account.fapiao"].invalidate_model(["line_ids", "line_count"])

@@ -18,6 +18,9 @@ from . import test_rebate_late_events
 from . import test_guard_mixin
 from . import test_fapiao_classification
 from . import test_fapiao_request
+from . import test_fapiao_export
+from . import test_fapiao_security
+from . import test_fapiao_scaling
 from . import test_fapiao_import
 from . import test_fapiao_red
 from . import test_fapiao_status

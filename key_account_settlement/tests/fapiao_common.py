@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import Command
 from odoo.tests import new_test_user
+from odoo.tools import float_round
 
 from .common_statement import KeyAccountStatementCommon
 
@@ -112,14 +113,14 @@ class KeyAccountFapiaoCommon(KeyAccountStatementCommon):
                 sum(lines.mapped("amount_tax")), record.amount_tax, places=2
             )
             on_totals = sum(
-                round(
+                float_round(
                     sum(
                         lines.filtered(lambda l, r=rate: l.tax_rate == r).mapped(
                             "amount_untaxed"
                         )
                     )
                     * rate,
-                    2,
+                    precision_digits=2,
                 )
                 for rate in set(lines.mapped("tax_rate"))
             )
