@@ -16,9 +16,12 @@ import zipfile
 from collections import defaultdict
 from datetime import date, datetime
 
+from markupsafe import Markup
+
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
+from odoo.tools.mail import generate_tracking_message_id
 
 INVOICING_GROUP = "account.group_account_invoice"
 ACCOUNT_MANAGER_GROUP = "account.group_account_manager"
@@ -586,6 +589,10 @@ class KeyAccountFapiao(models.Model):
             done.request_id._issue_update_state()
 
     @api.model
+    def _issue_note(self, items):
+        return self.env._("Issued fapiao imported: %(list)s", list="; ".join(items))
+
+    @api.model
     def _issue_log(self, changes):
         """One note per request naming its fapiao and their new state, made
         in one batch."""
@@ -601,23 +608,52 @@ class KeyAccountFapiao(models.Model):
                 )
             )
         note = self.env.ref("mail.mt_note")
-        self.env["mail.message"].sudo().create(
-            [
-                {
-                    "model": request._name,
-                    "res_id": request.id,
-                    "message_type": "notification",
-                    "subtype_id": note.id,
-                    "author_id": self.env.user.partner_id.id,
-                    # given, so that no reply-to is searched per message
-                    "reply_to": self.env.user.partner_id.email_formatted or False,
-                    "body": self.env._(
+        author = self.env.user.partner_id
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        # One INSERT for all the notes (mail.message.create costs some 4 ms
+        # a message: 4 s for a month's 1,000 fapiao): plain notes, escaped
+        # text, the columns message_post fills for a note.
+        rows = [
+            SQL(
+                "(%s, %s, %s, %s, %s, 'notification', %s, %s, %s, %s, %s, FALSE, "
+                "%s, %s, %s, %s, %s)",
+                request._name,
+                request.id,
+                request.company_id.id,
+                request.name,
+                note.id,
+                str(
+                    Markup("<p>%s</p>")
+                    % self.env._(
                         "Issued fapiao imported: %(list)s", list="; ".join(items)
-                    ),
-                }
-                for request, items in by_request.items()
-            ]
+                    )
+                ),
+                author.id,
+                author.email_formatted or None,
+                author.email_formatted or None,
+                generate_tracking_message_id("fapiao-import"),
+                now,
+                uid,
+                now,
+                uid,
+                now,
+            )
+            for request, items in by_request.items()
+        ]
+        self.env["mail.message"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO mail_message (model, res_id, record_company_id,
+                       record_name, subtype_id, message_type, body, author_id,
+                       email_from, reply_to, message_id, is_internal, date,
+                       create_uid, create_date, write_uid, write_date)
+                   VALUES %s""",
+                SQL(", ").join(rows),
+            )
         )
+        self.env["mail.message"].invalidate_model()
+        self.env["key.account.fapiao.request"].invalidate_model(["message_ids"])
 
     # ------------------------------------------------------------------
     # Fapiao files (PDF / OFD / XML in a zip)
