@@ -381,10 +381,10 @@ class AccountMove(models.Model):
                     "of fapiao %(fapiao)s: issued for %(issued)s, %(left)s left after "
                     "its earlier red fapiao.",
                     move=self.display_name,
-                    amount=f"{-(untaxed + tax):.2f}",
+                    amount=format(-(untaxed + tax), ".2f"),
                     fapiao=origin_fapiao.fapiao_number,
-                    issued=f"{origin_fapiao.amount_total:.2f}",
-                    left=f"{remaining:.2f}",
+                    issued=format(origin_fapiao.amount_total, ".2f"),
+                    left=format(remaining, ".2f"),
                 )
             )
         origin_request = origin_fapiao.request_id

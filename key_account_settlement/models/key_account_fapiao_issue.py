@@ -444,8 +444,8 @@ class KeyAccountFapiao(models.Model):
                         "The %(what)s %(amount)s differs from the fapiao's "
                         "%(expected)s (serial %(serial)s).",
                         what=label,
-                        amount=f"{amount:.2f}",
-                        expected=f"{self[column]:.2f}",
+                        amount=format(amount, ".2f"),
+                        expected=format(self[column], ".2f"),
                         serial=self.serial,
                     )
                 )
