@@ -34,6 +34,12 @@ def _remark(fapiao):
     return "\n".join(parts)
 
 
+def _zero_rate_flag(line):
+    if line["tax_rate"]:
+        return ""
+    return "1" if line["preferential"] else "3"
+
+
 FAPIAO_ELEMENTS = (
     ("Djh", "serial"),
     ("Gfmc", "buyer_title"),
@@ -55,7 +61,9 @@ LINE_ELEMENTS = (
     ("Spbm", "tax_code"),
     ("Qyspbm", lambda line: ""),
     ("Syyhzcbz", lambda line: "1" if line["preferential"] else "0"),
-    ("Lslbz", lambda line: "" if line["tax_rate"] else "3"),
+    # 零税率标识: empty for a non-zero rate, 1 exempt (免税, under a
+    # preferential policy), 3 ordinary zero rate
+    ("Lslbz", _zero_rate_flag),
     ("Yhzcsm", "preferential_note"),
     ("Dj", lambda line: "" if line["is_discount"] else f"{line['price_unit']:.8f}"),
     ("Sl", lambda line: "" if line["is_discount"] else f"{line['quantity']:.6f}"),

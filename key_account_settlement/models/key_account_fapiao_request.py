@@ -43,6 +43,10 @@ class TaxShortfall(Exception):
     tolerance (the message says why)."""
 
 
+def _percent(rate):
+    return f"{rate:.0%}"
+
+
 def _cents(amount, factor):
     return int(float_round(amount * factor, precision_digits=0))
 
@@ -550,7 +554,7 @@ class KeyAccountFapiaoRequest(models.Model):
                     "product's tax classification): %(lines)s. Give each a "
                     "product.",
                     lines=", ".join(
-                        f"{line.move_id.name}: {line.name}" for line in no_product
+                        "%s: %s" % (line.move_id.name, line.name) for line in no_product
                     ),
                 )
             )
@@ -770,7 +774,7 @@ class KeyAccountFapiaoRequest(models.Model):
                 self.env._(
                     "These invoices carry tax at rates none of their product lines "
                     "has (%(rates)s): check their taxes.",
-                    rates=", ".join(f"{rate:.0%}" for rate in sorted(unknown)),
+                    rates=", ".join(map(_percent, sorted(unknown))),
                 )
             )
         untaxed = [{} for _group in groups]
@@ -805,7 +809,7 @@ class KeyAccountFapiaoRequest(models.Model):
                             "per fapiao (their taxes were rounded per line). Set the "
                             "tax rounding to Round Globally (Accounting settings) "
                             "for new invoices, or request fewer invoices at once.",
-                            rate=f"{rate:.0%}",
+                            rate=_percent(rate),
                         )
                     )
                 index = room[0]

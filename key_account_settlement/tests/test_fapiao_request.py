@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import Command
 from odoo.exceptions import UserError
+from odoo.tests import Form
 
 from .fapiao_common import KeyAccountFapiaoCommon
 
@@ -282,3 +283,56 @@ class TestFapiaoRequestBuild(KeyAccountFapiaoCommon):
         self.assertTrue(
             request.message_ids.filtered(lambda m: "Round Globally" in (m.body or ""))
         )
+
+    def test_wizard_from_invoices_and_from_statement(self):
+        move = self._post(self.customer, [(self.product_a, 2, 50, self.tax_13, 0)])
+        Wizard = self.env["key.account.fapiao.request.wizard"].with_user(
+            self.accountant
+        )
+        form = Form(
+            Wizard.with_context(active_model="account.move", active_ids=move.ids)
+        )
+        self.assertEqual(form.fapiao_type, "vat_special")
+        form.fapiao_type = "vat_ordinary"
+        form.note = "合同号 KA-01"
+        action = form.save().action_create()
+        request = self.Request.browse(action["res_id"])
+        self.assertEqual(request.invoice_ids, move)
+        self.assertEqual(request.fapiao_type, "vat_ordinary")
+        self.assertEqual(request.note, "合同号 KA-01")
+        # the statement's button: every invoice of the confirmed statement
+        other = self._post(self.customer, [(self.product_b, 1, 30, self.tax_9, 0)])
+        request.with_user(self.manager).action_void()
+        statement = self._generate(self.customer)
+        statement._send(email=False)
+        statement.action_customer_confirm()
+        action = (
+            Wizard.with_context(
+                active_model="key.account.statement", active_ids=statement.ids
+            )
+            .create({})
+            .action_create()
+        )
+        request = self.Request.browse(action["res_id"])
+        self.assertEqual(request.statement_id, statement)
+        self.assertEqual(request.invoice_ids, move | other)
+
+    def test_refuses_mixed_currencies_and_a_customer_without_invoice_type(self):
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        move = self._post(self.customer, [(self.product_a, 1, 100, self.tax_13, 0)])
+        dollars = self._post(
+            self.customer,
+            [(self.product_a, 1, 100, self.tax_13, 0)],
+            currency_id=usd.id,
+        )
+        with self.assertRaisesMessage(UserError, "currencies", "USD"):
+            self._build(move | dollars)
+        untyped = self._create_customer(
+            "KA Untyped Buyer", key_account_invoice_type=False
+        )
+        other = self._post(untyped, [(self.product_a, 1, 100, self.tax_13, 0)])
+        with self.assertRaisesMessage(UserError, "KA Untyped Buyer", "invoice type"):
+            self._build(other)
+        request = self._build(other, fapiao_type="electronic")
+        self.assertEqual(request.fapiao_type, "electronic")
