@@ -23,6 +23,9 @@ FAPIAO_STATES = [
 ]
 DUE_DAYS_PARAM = "key_account_settlement.fapiao_due_days"
 DEFAULT_DUE_DAYS = 7
+FAPIAO_MOVE_FIELDS = frozenset(
+    {"key_account_fapiao_state", "key_account_fapiao_numbers"}
+)
 LIVE_REQUEST_STATES = ("to_approve", "draft", "exported", "issued")
 
 
@@ -170,6 +173,23 @@ class AccountMove(models.Model):
         if (operator == "=") == value:
             return domain
         return ["!", *["&"] * (len(domain) - 1), *domain]
+
+    def write(self, vals):
+        """The fapiao status and numbers follow the fapiao: nobody writes
+        them (RPC reaches every field a view shows read-only)."""
+        forged = FAPIAO_MOVE_FIELDS & set(vals)
+        if forged and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of an invoice follow its fapiao and cannot be written "
+                    "directly.",
+                    fields=", ".join(
+                        self._fields[name].get_description(self.env)["string"]
+                        for name in sorted(forged)
+                    ),
+                )
+            )
+        return super().write(vals)
 
     # ------------------------------------------------------------------
     # Invoices on an exported or issued fapiao stay as they are

@@ -82,6 +82,14 @@ class TestFapiaoStatus(KeyAccountFapiaoCommon):
         self.assertEqual(self._state(self.invoice), ["requested"])
         self.assertTrue(again)
 
+    def test_state_not_written_directly(self):
+        invoice = self.invoice.with_user(self.accountant)
+        with self.assertRaises(AccessError):
+            invoice.write({"key_account_fapiao_state": "issued"})
+        with self.assertRaises(AccessError):
+            invoice.write({"key_account_fapiao_numbers": "26442000000000000001"})
+        self.assertEqual(self.invoice.key_account_fapiao_state, "to_request")
+
     def test_other_entries_not_needed(self):
         payment = self._payment(self.customer, self.date_to, 10.0)
         self.assertEqual(payment.key_account_fapiao_state, "not_needed")
