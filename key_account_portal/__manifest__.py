@@ -28,6 +28,7 @@
         "views/portal_organisation_templates.xml",
         "views/portal_finance_templates.xml",
         "views/res_partner_organisation_views.xml",
+        "views/portal_fapiao_templates.xml",
     ],
     "demo": ["demo/key_account_portal_demo.xml"],
     "assets": {

@@ -34,6 +34,10 @@
         "data/key_account_fapiao_data.xml",
         "views/product_fapiao_views.xml",
         "views/key_account_fapiao_views.xml",
+        "data/key_account_fapiao_issue_data.xml",
+        "wizards/key_account_fapiao_import_views.xml",
+        "views/account_move_fapiao_views.xml",
+        "views/key_account_statement_fapiao_views.xml",
     ],
     "demo": [
         "demo/key_account_period_invoice_demo.xml",

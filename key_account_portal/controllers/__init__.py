@@ -9,3 +9,4 @@ from . import ordering
 from . import follow
 from . import organisation
 from . import finance
+from . import fapiao

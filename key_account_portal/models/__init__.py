@@ -17,3 +17,4 @@ from . import key_account_department
 from . import res_partner_organisation
 from . import key_account_statement_portal
 from . import res_partner_finance
+from . import key_account_fapiao_portal

@@ -21,3 +21,4 @@ from . import test_portal_organisation
 from . import test_portal_finance
 from . import test_portal_organisation_tour
 from . import test_portal_finance_tour
+from . import test_portal_fapiao

@@ -20,3 +20,7 @@ from . import product_template_fapiao
 from . import product_category_fapiao
 from . import res_company_fapiao
 from . import res_config_settings_fapiao
+from . import key_account_fapiao_issue
+from . import key_account_fapiao_request_issue
+from . import account_move_fapiao
+from . import key_account_statement_fapiao

@@ -89,6 +89,10 @@ class KeyAccountAgingReport(models.Model):
     amount_31_60 = fields.Monetary(string="31-60 Days", readonly=True)
     amount_61_90 = fields.Monetary(string="61-90 Days", readonly=True)
     amount_over_90 = fields.Monetary(string="Over 90 Days", readonly=True)
+    # searched through the journal entry (a filter of the report)
+    key_account_fapiao_state = fields.Selection(
+        related="move_id.key_account_fapiao_state", string="Fapiao Status"
+    )
 
     @api.model
     def _aging_query(self, date):

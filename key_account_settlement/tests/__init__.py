@@ -21,3 +21,6 @@ from . import test_fapiao_request
 from . import test_fapiao_export
 from . import test_fapiao_security
 from . import test_fapiao_scaling
+from . import test_fapiao_import
+from . import test_fapiao_red
+from . import test_fapiao_status

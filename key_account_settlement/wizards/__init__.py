@@ -5,3 +5,6 @@ from . import key_account_period_invoice
 from . import sale_make_invoice_advance
 from . import key_account_rebate_compute
 from . import key_account_fapiao_request_wizard
+from . import key_account_fapiao_import
+from . import key_account_fapiao_red_wizard
+from . import key_account_fapiao_number_wizard
