@@ -10,7 +10,7 @@
     "author": "Key Account Management Authors",
     "website": "https://github.com/key-account-management/key-account-management",
     "depends": ["key_account_contract", "sale_stock", "stock_delivery", "queue_job"],
-    "external_dependencies": {"python": ["openpyxl", "phonenumbers"]},
+    "external_dependencies": {"python": ["openpyxl", "phonenumbers", "requests"]},
     "data": [
         "security/key_account_order_security.xml",
         "security/ir.model.access.csv",
@@ -23,6 +23,7 @@
         "views/stock_picking_views.xml",
         "views/key_account_import_views.xml",
         "views/key_account_review_views.xml",
+        "views/key_account_parcel_tracking_views.xml",
         "report/report_deliveryslip.xml",
         "views/key_account_order_menus.xml",
     ],
