@@ -17,6 +17,7 @@
         "security/key_account_order_rules.xml",
         "data/key_account_order_wizard_access.xml",
         "data/queue_job_data.xml",
+        "data/key_account_print_queue_job_data.xml",
         "views/key_account_allocation_views.xml",
         "views/sale_order_views.xml",
         "views/res_partner_views.xml",
@@ -24,7 +25,9 @@
         "views/key_account_import_views.xml",
         "views/key_account_review_views.xml",
         "views/key_account_parcel_tracking_views.xml",
+        "views/key_account_label_print_views.xml",
         "report/report_deliveryslip.xml",
+        "report/report_key_account_label.xml",
         "views/key_account_order_menus.xml",
     ],
 }

@@ -22,3 +22,4 @@ from . import key_account_parcel
 from . import stock_picking_parcel
 from . import key_account_parcel_tracking
 from . import delivery_carrier_ewaybill
+from . import key_account_label_print

@@ -18,3 +18,4 @@ from . import test_stock_batch_switch
 from . import test_guard_mixin
 from . import test_parcel_tracking
 from . import test_ewaybill
+from . import test_label_print
