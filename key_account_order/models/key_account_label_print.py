@@ -32,7 +32,7 @@ REPORTS = {
 class KeyAccountLabelPrint(models.Model):
     _name = "key.account.label.print"
     _description = "Delivery Slip and Label Print"
-    _inherit = ["mail.thread"]
+    _inherit = "mail.thread"
     _order = "id desc"
     _check_company_auto = True
 
