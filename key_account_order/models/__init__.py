@@ -23,3 +23,4 @@ from . import stock_picking_parcel
 from . import key_account_parcel_tracking
 from . import delivery_carrier_ewaybill
 from . import key_account_label_print
+from . import stock_picking_validate

@@ -19,3 +19,4 @@ from . import test_guard_mixin
 from . import test_parcel_tracking
 from . import test_ewaybill
 from . import test_label_print
+from . import test_validate_booked
