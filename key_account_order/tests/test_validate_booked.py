@@ -37,7 +37,7 @@ class TestValidateBooked(KeyAccountParcelCommon):
         return {
             picking: len(
                 picking.message_ids.filtered(
-                    lambda m: m.subject and picking.name in m.subject
+                    lambda m, p=picking: m.subject and p.name in m.subject
                 )
             )
             for picking in pickings
