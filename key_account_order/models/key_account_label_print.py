@@ -5,12 +5,18 @@ of deliveries, in the order the warehouse packs (branch, department,
 recipient name).
 
 A selection up to ``key_account_order.label_print_sync_limit`` deliveries
-(default 200) is rendered in the request; a larger one by a queue_job job
-that renders chunks of that size, records its progress (in a cursor of its
-own, so that the user sees it while the job runs), attaches the merged PDF
-to the print and notifies the user who asked. Labels an API carrier returned
-(``key.account.parcel.label_attachment_id``) are used as they are, merged in
-the same order; the other deliveries get the plain address label.
+(default 200) is rendered in the request; a larger one by queue_job jobs: one
+job per chunk of ``key_account_order.label_print_chunk_size`` deliveries
+(default 25; each job is a request of the job runner, so each stays well
+inside Odoo's time limits), which stores its part and counts its deliveries
+in the print's progress when it commits, then one job that merges the parts
+in order, attaches the PDF to the print and notifies the user who asked.
+wkhtmltopdf built without patched Qt (Debian's package) cannot render several
+documents in one call: a chunk is then rendered one delivery per call
+(about 1.5 s a slip measured here, hence the small default chunk). Labels an
+API carrier returned (``key.account.parcel.label_attachment_id``) are used as
+they are, merged in the same order; the other deliveries get the plain
+address label.
 """
 
 import base64
@@ -20,9 +26,13 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.pdf import merge_pdf
 
+from odoo.addons.queue_job.delay import group
+
 _logger = logging.getLogger(__name__)
 
 DEFAULT_SYNC_LIMIT = 200
+DEFAULT_CHUNK_SIZE = 25
+CHUNK_PREFIX = "key_account_print_chunk_"
 REPORTS = {
     "slip": "stock.action_report_delivery",
     "label": "key_account_order.action_report_key_account_label",
@@ -87,6 +97,19 @@ class KeyAccountLabelPrint(models.Model):
         )
 
     @api.model
+    def _key_account_chunk_size(self):
+        return max(
+            int(
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param(
+                    "key_account_order.label_print_chunk_size", DEFAULT_CHUNK_SIZE
+                )
+            ),
+            1,
+        )
+
+    @api.model
     def _key_account_sorted(self, pickings):
         """``pickings`` in packing order: branch, department, recipient name
         of their allocations (one search), then reference."""
@@ -134,66 +157,112 @@ class KeyAccountLabelPrint(models.Model):
             }
         )
         if len(pickings) <= self._key_account_sync_limit():
-            record.with_context(
-                key_account_progress_in_transaction=True
-            )._key_account_render()
+            record._key_account_render()
         else:
-            record.with_delay(
-                description=record.name, channel="root.key_account_print"
-            )._key_account_render_job()
+            record._key_account_enqueue()
         return record
 
-    def _key_account_render_job(self):
-        """Job: render and attach; a failure is recorded on the print."""
+    def _key_account_enqueue(self):
+        """One job per chunk of the packing order, then the merge job."""
         self.ensure_one()
-        if self.state == "done":
+        ordered = self._key_account_sorted(self.picking_ids).ids
+        size = self._key_account_chunk_size()
+        chunks = [
+            self.delayable(
+                description=f"{self.name} ({start + 1}-{start + len(ids)})",
+                channel="root.key_account_print",
+            )._key_account_render_chunk(start // size, ids)
+            for start in range(0, len(ordered), size)
+            for ids in [ordered[start : start + size]]
+        ]
+        group(*chunks).on_done(
+            self.delayable(
+                description=self.name, channel="root.key_account_print"
+            )._key_account_merge_job()
+        ).delay()
+
+    def _key_account_render_chunk(self, index, picking_ids):
+        """Job: render one chunk (``picking_ids`` in packing order) and keep
+        it as a part of the print; a failure marks the print failed."""
+        self.ensure_one()
+        if self.state in ("done", "failed"):
             return True
+        pickings = self.env["stock.picking"].browse(picking_ids).exists()
         try:
             with self.env.cr.savepoint():
-                self._key_account_render()
+                data = self._key_account_render_documents(pickings)
+                self.env["ir.attachment"].create(
+                    {
+                        "name": f"{CHUNK_PREFIX}{index:06d}.pdf",
+                        "res_model": self._name,
+                        "res_id": self.id,
+                        "type": "binary",
+                        "datas": base64.b64encode(data),
+                        "mimetype": "application/pdf",
+                    }
+                )
         except Exception as error:
-            _logger.exception("print %s failed", self.id)
-            self.write({"state": "failed", "error": str(error)[:2000]})
-            self.message_post(
-                body=self.env._(
-                    "%(name)s could not be rendered: %(error)s",
-                    name=self.name,
-                    error=str(error)[:500],
-                ),
-                partner_ids=self.user_id.partner_id.ids,
-            )
+            _logger.exception("print %s: chunk %s failed", self.id, index)
+            self._key_account_fail(error)
+            return True
+        # counted when this job commits: the user sees the progress grow
+        self.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE key_account_label_print SET progress = COALESCE(progress, 0) + %s, "
+            "state = 'running' WHERE id = %s",
+            [len(picking_ids), self.id],
+        )
+        self.invalidate_recordset(["progress", "state"], flush=False)
         return True
 
-    def _key_account_progress(self, done):
-        """Progress seen while the job runs: written in a cursor of its own."""
-        if self.env.context.get("key_account_progress_in_transaction"):
-            self.progress = done
-            return
-        with self.env.registry.cursor() as cr:
-            cr.execute(
-                "UPDATE key_account_label_print SET progress = %s, state = 'running'"
-                " WHERE id = %s",
-                [done, self.id],
-            )
+    def _key_account_merge_job(self):
+        """Job: merge the parts in order, attach, notify."""
+        self.ensure_one()
+        parts = self.env["ir.attachment"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "=", self.id),
+                ("name", "=like", f"{CHUNK_PREFIX}%"),
+            ],
+            order="name",
+        )
+        if self.state in ("done", "failed"):
+            parts.unlink()
+            return True
+        documents = [part.raw for part in parts]
+        parts.unlink()
+        self._key_account_attach(
+            merge_pdf(documents) if len(documents) > 1 else documents[0]
+        )
+        return True
+
+    def _key_account_fail(self, error):
+        self.write({"state": "failed", "error": str(error)[:2000]})
+        self.message_post(
+            body=self.env._(
+                "%(name)s could not be rendered: %(error)s",
+                name=self.name,
+                error=str(error)[:500],
+            ),
+            partner_ids=self.user_id.partner_id.ids,
+        )
 
     def _key_account_render(self):
-        """Render the deliveries in packing order, by chunks, merge, attach."""
+        """Render the deliveries in packing order in the request (small
+        selections), merge, attach."""
         self.ensure_one()
         pickings = self._key_account_sorted(self.picking_ids)
-        chunk = max(self._key_account_sync_limit(), 1)
+        return self._key_account_attach(self._key_account_render_documents(pickings))
+
+    def _key_account_render_documents(self, pickings):
+        """One PDF of ``pickings`` in the given order: courier labels as they
+        are, the others rendered by the report."""
         documents = []
-        done = 0
         for run_pickings, labels in self._key_account_runs(pickings):
-            if labels:
-                documents.extend(labels)
-                done += len(run_pickings)
-                continue
-            for start in range(0, len(run_pickings), chunk):
-                part = run_pickings[start : start + chunk]
-                documents.append(self._key_account_render_pdf(part))
-                done += len(part)
-                self._key_account_progress(done)
-        data = merge_pdf(documents) if len(documents) > 1 else documents[0]
+            documents.extend(labels or [self._key_account_render_pdf(run_pickings)])
+        return merge_pdf(documents) if len(documents) > 1 else documents[0]
+
+    def _key_account_attach(self, data):
         attachment = self.env["ir.attachment"].create(
             {
                 "name": f"{self.name}.pdf",
@@ -207,7 +276,7 @@ class KeyAccountLabelPrint(models.Model):
         self.write(
             {
                 "state": "done",
-                "progress": len(pickings),
+                "progress": self.picking_count,
                 "attachment_id": attachment.id,
                 "error": False,
             }
@@ -243,13 +312,25 @@ class KeyAccountLabelPrint(models.Model):
         return [(pickings.browse(ids), labels) for ids, labels in runs]
 
     def _key_account_render_pdf(self, pickings):
-        # keep the packing order: render the ids as given
-        pdf, _type = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf(REPORTS[self.kind], pickings.ids)
+        """The report of ``pickings`` in the order given; one call per
+        delivery where wkhtmltopdf cannot render several documents."""
+        report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        if len(pickings) == 1:
+            return report._render_qweb_pdf(REPORTS[self.kind], pickings.ids)[0]
+        try:
+            return report._render_qweb_pdf(REPORTS[self.kind], pickings.ids)[0]
+        except Exception as error:  # noqa: BLE001 - retried one by one
+            _logger.warning(
+                "rendering %s deliveries in one call failed (%s): one by one",
+                len(pickings),
+                error,
+            )
+        return merge_pdf(
+            [
+                report._render_qweb_pdf(REPORTS[self.kind], picking.ids)[0]
+                for picking in pickings
+            ]
         )
-        return pdf
 
     def action_download(self):
         self.ensure_one()

@@ -89,13 +89,38 @@ class TestLabelPrint(HttpCase, KeyAccountParcelCommon):
         self.env["ir.config_parameter"].set_param(
             "key_account_order.label_print_sync_limit", "2"
         )
+        self.env["ir.config_parameter"].set_param(
+            "key_account_order.label_print_chunk_size", "2"
+        )
         with trap_jobs() as trap:
-            action = self.pickings.action_key_account_print_labels()
+            action = self.pickings.action_key_account_print_slips()
             record = self.Print.browse(action["res_id"])
             self.assertEqual(record.state, "queued")
             self.assertFalse(record.attachment_id)
-            trap.assert_jobs_count(1, only=record._key_account_render_job)
-            trap.perform_enqueued_jobs()
+            trap.assert_jobs_count(2, only=record._key_account_render_chunk)
+            trap.assert_jobs_count(1, only=record._key_account_merge_job)
+            chunks = sorted(
+                (
+                    job
+                    for job in trap.enqueued_jobs
+                    if job.method_name == "_key_account_render_chunk"
+                ),
+                key=lambda job: job.args[0],
+            )
+            ordered = self.Print._key_account_sorted(self.pickings).ids
+            self.assertEqual(
+                [job.args[1] for job in chunks], [ordered[:2], ordered[2:]]
+            )
+            chunks[0].perform()
+            self.assertEqual(record.progress, 2, (record.state, record.error))
+            self.assertEqual(record.state, "running")
+            chunks[1].perform()
+            merge = [
+                job
+                for job in trap.enqueued_jobs
+                if job.method_name == "_key_account_merge_job"
+            ]
+            merge[0].perform()
         self.assertEqual(record.state, "done")
         self.assertEqual(record.progress, 3)
         self.assertGreaterEqual(pages(record.attachment_id).getNumPages(), 3)

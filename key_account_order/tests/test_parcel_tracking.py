@@ -146,7 +146,12 @@ class TestParcelTrackingQueries(KeyAccountParcelCommon):
 
     def _count(self, parcels, day):
         events = [
-            event(parcel, "运输中", f"2026-12-{day:02d}T10:00:00Z", id=f"q{day}-{i}")
+            event(
+                parcel,
+                "运输中",
+                f"2026-12-{day:02d}T10:{i // 60:02d}:{i % 60:02d}Z",
+                id=f"q{day}-{i}",
+            )
             for i, parcel in enumerate(parcels)
         ]
         Parcel = self.env["key.account.parcel"]
