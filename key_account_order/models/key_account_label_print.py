@@ -32,7 +32,6 @@ _logger = logging.getLogger(__name__)
 
 DEFAULT_SYNC_LIMIT = 200
 DEFAULT_CHUNK_SIZE = 25
-CHUNK_PREFIX = "key_account_print_chunk_"
 REPORTS = {
     "slip": "stock.action_report_delivery",
     "label": "key_account_order.action_report_key_account_label",
@@ -87,6 +86,9 @@ class KeyAccountLabelPrint(models.Model):
         comodel_name="ir.attachment", string="PDF", readonly=True
     )
     error = fields.Text(readonly=True)
+    part_ids = fields.One2many(
+        comodel_name="key.account.label.print.part", inverse_name="print_id"
+    )
 
     @api.model
     def _key_account_sync_limit(self):
@@ -191,14 +193,11 @@ class KeyAccountLabelPrint(models.Model):
         try:
             with self.env.cr.savepoint():
                 data = self._key_account_render_documents(pickings)
-                self.env["ir.attachment"].create(
+                self.env["key.account.label.print.part"].create(
                     {
-                        "name": f"{CHUNK_PREFIX}{index:06d}.pdf",
-                        "res_model": self._name,
-                        "res_id": self.id,
-                        "type": "binary",
-                        "datas": base64.b64encode(data),
-                        "mimetype": "application/pdf",
+                        "print_id": self.id,
+                        "sequence": index,
+                        "data": base64.b64encode(data),
                     }
                 )
         except Exception as error:
@@ -218,18 +217,11 @@ class KeyAccountLabelPrint(models.Model):
     def _key_account_merge_job(self):
         """Job: merge the parts in order, attach, notify."""
         self.ensure_one()
-        parts = self.env["ir.attachment"].search(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "=", self.id),
-                ("name", "=like", f"{CHUNK_PREFIX}%"),
-            ],
-            order="name",
-        )
+        parts = self.part_ids.sorted("sequence")
         if self.state in ("done", "failed"):
             parts.unlink()
             return True
-        documents = [part.raw for part in parts]
+        documents = [base64.b64decode(part.data) for part in parts]
         parts.unlink()
         self._key_account_attach(
             merge_pdf(documents) if len(documents) > 1 else documents[0]
@@ -370,3 +362,21 @@ class StockPicking(models.Model):
             "view_mode": "form",
             "target": "current",
         }
+
+
+class KeyAccountLabelPrintPart(models.Model):
+    """A rendered chunk of a large print until the merge job joins them
+    (kept in the database: nothing to clean in the filestore)."""
+
+    _name = "key.account.label.print.part"
+    _description = "Rendered Part of a Print"
+    _order = "print_id, sequence"
+
+    print_id = fields.Many2one(
+        comodel_name="key.account.label.print",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    sequence = fields.Integer(required=True)
+    data = fields.Binary(attachment=False, required=True)
