@@ -193,7 +193,7 @@ class KeyAccountLabelPrint(models.Model):
         try:
             with self.env.cr.savepoint():
                 data = self._key_account_render_documents(pickings)
-                self.env["key.account.label.print.part"].create(
+                self.env["key.account.label.print.part"].sudo().create(
                     {
                         "print_id": self.id,
                         "sequence": index,
@@ -217,7 +217,7 @@ class KeyAccountLabelPrint(models.Model):
     def _key_account_merge_job(self):
         """Job: merge the parts in order, attach, notify."""
         self.ensure_one()
-        parts = self.part_ids.sorted("sequence")
+        parts = self.sudo().part_ids.sorted("sequence")
         if self.state in ("done", "failed"):
             parts.unlink()
             return True
@@ -229,14 +229,15 @@ class KeyAccountLabelPrint(models.Model):
         return True
 
     def _key_account_fail(self, error):
-        self.write({"state": "failed", "error": str(error)[:2000]})
-        self.message_post(
-            body=self.env._(
+        record = self.sudo()  # state and error: written by the engine only
+        record.write({"state": "failed", "error": str(error)[:2000]})
+        record.message_post(
+            body=record.env._(
                 "%(name)s could not be rendered: %(error)s",
-                name=self.name,
+                name=record.name,
                 error=str(error)[:500],
             ),
-            partner_ids=self.user_id.partner_id.ids,
+            partner_ids=record.user_id.partner_id.ids,
         )
 
     def _key_account_render(self):
@@ -255,28 +256,29 @@ class KeyAccountLabelPrint(models.Model):
         return merge_pdf(documents) if len(documents) > 1 else documents[0]
 
     def _key_account_attach(self, data):
-        attachment = self.env["ir.attachment"].create(
+        record = self.sudo()  # state and PDF: written by the engine only
+        attachment = record.env["ir.attachment"].create(
             {
-                "name": f"{self.name}.pdf",
-                "res_model": self._name,
-                "res_id": self.id,
+                "name": f"{record.name}.pdf",
+                "res_model": record._name,
+                "res_id": record.id,
                 "type": "binary",
                 "datas": base64.b64encode(data),
                 "mimetype": "application/pdf",
             }
         )
-        self.write(
+        record.write(
             {
                 "state": "done",
-                "progress": self.picking_count,
+                "progress": record.picking_count,
                 "attachment_id": attachment.id,
                 "error": False,
             }
         )
-        self.message_post(
-            body=self.env._("%(name)s is ready.", name=self.name),
+        record.message_post(
+            body=record.env._("%(name)s is ready.", name=record.name),
             attachment_ids=attachment.ids,
-            partner_ids=self.user_id.partner_id.ids,
+            partner_ids=record.user_id.partner_id.ids,
         )
         return attachment
 

@@ -3,6 +3,7 @@
 import base64
 import io
 
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
@@ -84,6 +85,16 @@ class TestLabelPrint(HttpCase, KeyAccountParcelCommon):
         self.assertEqual(widths[1], 200)
         self.assertNotEqual(widths[0], 200)
         self.assertNotEqual(widths[2], 200)
+
+    def test_stock_user_prints_but_cannot_write_the_print(self):
+        user = self.manager  # a stock user
+        action = self.pickings.with_user(user).action_key_account_print_labels()
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        record = self.Print.search([], limit=1)
+        self.assertEqual(record.user_id, user)
+        self.assertEqual(record.state, "done")
+        with self.assertRaises(AccessError):
+            record.with_user(user).write({"state": "queued", "attachment_id": False})
 
     def test_large_selection_runs_as_job(self):
         self.env["ir.config_parameter"].set_param(
