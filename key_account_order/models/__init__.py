@@ -20,3 +20,7 @@ from . import sale_order_review
 from . import stock_picking_acceptance
 from . import key_account_parcel
 from . import stock_picking_parcel
+from . import key_account_parcel_tracking
+from . import delivery_carrier_ewaybill
+from . import key_account_label_print
+from . import stock_picking_validate

@@ -16,3 +16,7 @@ from . import test_stock_follow
 from . import test_contract_products
 from . import test_stock_batch_switch
 from . import test_guard_mixin
+from . import test_parcel_tracking
+from . import test_ewaybill
+from . import test_label_print
+from . import test_validate_booked

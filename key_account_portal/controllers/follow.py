@@ -175,6 +175,16 @@ class KeyAccountPortalFollow(KeyAccountPortal):
                 "label": _("Discrepancy"),
                 "domain": [("acceptance_state", "=", "discrepancy")],
             },
+            "exception": {
+                "label": _("Parcel Exception"),
+                "domain": [
+                    (
+                        "picking_id.key_account_parcel_ids.tracking_state",
+                        "in",
+                        ("exception", "returned"),
+                    )
+                ],
+            },
         }
 
     def _ka_follow_recipient_domain(self, order_sudo, search=None, filterby=None):

@@ -72,7 +72,16 @@ class KeyAccountAllocation(models.Model):
         self.fetch(list(ALLOCATION_FIELDS))
         self.recipient_id.fetch(list(RECIPIENT_FIELDS))
         self.picking_id.fetch(
-            ["name", "state", "date_done"] + ([tracking] if tracking else [])
+            ["name", "state", "date_done", "key_account_parcel_ids"]
+            + ([tracking] if tracking else [])
+        )
+        parcels = self.picking_id.key_account_parcel_ids
+        parcels.fetch(
+            ["carrier_id", "waybill_number", "tracking_state", "tracking_date"]
+        )
+        parcels.carrier_id.fetch(["name", "tracking_url", "key_account_ewaybill_url"])
+        tracking_states = dict(
+            parcels._fields["tracking_state"]._description_selection(self.env)
         )
         delivered = {allocation.id: allocation.qty_delivered for allocation in self}
         picking_states = dict(
@@ -90,6 +99,7 @@ class KeyAccountAllocation(models.Model):
             picking = allocation.picking_id
             rows.append(
                 {
+                    **self._key_account_portal_parcel_values(picking, tracking_states),
                     "allocation": allocation,
                     "id": allocation.id,
                     "name": recipient.name or "",
@@ -118,6 +128,31 @@ class KeyAccountAllocation(models.Model):
                 }
             )
         return rows
+
+    @api.model
+    def _key_account_portal_parcel_values(self, picking, tracking_states):
+        """Carrier, waybill numbers (each with the carrier's tracking link),
+        tracking state and date of a delivery's live parcels (read in batch
+        by the caller)."""
+        parcels = picking.key_account_parcel_ids.filtered(
+            lambda p: p.waybill_number and p.tracking_state != "cancelled"
+        )
+        state = picking.key_account_tracking_state if parcels else False
+        dates = [date for date in parcels.mapped("tracking_date") if date]
+        return {
+            "carrier": ", ".join(dict.fromkeys(parcels.carrier_id.mapped("name"))),
+            "parcels": [
+                {"number": parcel.waybill_number, "link": parcel.tracking_link or ""}
+                for parcel in parcels
+            ],
+            "waybill": ", ".join(parcels.mapped("waybill_number")),
+            "tracking_state": state or "",
+            "tracking_state_label": tracking_states.get(state, "") if state else "",
+            "tracking_exception": any(
+                p.tracking_state in ("exception", "returned") for p in parcels
+            ),
+            "tracking_date": max(dates) if dates else False,
+        }
 
     # ------------------------------------------------------------------
     # The customer's discrepancy, with a photo

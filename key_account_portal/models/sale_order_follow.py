@@ -5,7 +5,7 @@ from the portal's order page."""
 
 import io
 
-from odoo import models
+from odoo import fields, models
 from odoo.tools import split_every
 
 # Allocations read at once when the delivery report is built.
@@ -31,6 +31,12 @@ class SaleOrder(models.Model):
         ]
         if self.env["key.account.allocation"]._key_account_portal_tracking_field():
             columns.append(("tracking", self.env._("Tracking Reference"), 20))
+        columns += [
+            ("carrier", self.env._("Carrier"), 14),
+            ("waybill", self.env._("Waybill Number"), 20),
+            ("tracking_state_label", self.env._("Tracking Status"), 14),
+            ("tracking_date", self.env._("Last Tracking Update"), 18),
+        ]
         columns += [
             ("acceptance_label", self.env._("Acceptance"), 12),
             ("discrepancy_label", self.env._("Discrepancy"), 12),
@@ -61,7 +67,16 @@ class SaleOrder(models.Model):
         for chunk in split_every(REPORT_BATCH, ids):
             for row in Allocation.browse(chunk)._key_account_portal_rows():
                 for col, (key, _label, _width) in enumerate(columns):
-                    sheet.write(row_index, col, row[key])
+                    value = row[key]
+                    if key == "tracking_date":
+                        value = (
+                            fields.Datetime.to_string(
+                                fields.Datetime.context_timestamp(self, value)
+                            )
+                            if value
+                            else ""
+                        )
+                    sheet.write(row_index, col, value)
                 row_index += 1
             # Keep the memory flat: the rows read are not needed any more.
             self.env.invalidate_all()

@@ -22,3 +22,4 @@ from . import test_portal_finance
 from . import test_portal_organisation_tour
 from . import test_portal_finance_tour
 from . import test_portal_fapiao
+from . import test_portal_tracking
