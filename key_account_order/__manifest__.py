@@ -9,7 +9,16 @@
     "license": "LGPL-3",
     "author": "Key Account Management Authors",
     "website": "https://github.com/key-account-management/key-account-management",
-    "depends": ["key_account_contract", "sale_stock", "stock_delivery", "queue_job"],
+    # sale_management: stock_delivery's post-init hook installs it anyway (a
+    # "Sales" app for its delivery logic); its optional products are on the
+    # order form every role opens.
+    "depends": [
+        "key_account_contract",
+        "sale_stock",
+        "sale_management",
+        "stock_delivery",
+        "queue_job",
+    ],
     "external_dependencies": {"python": ["openpyxl", "phonenumbers"]},
     "data": [
         "security/key_account_order_security.xml",
