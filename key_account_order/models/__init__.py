@@ -20,3 +20,8 @@ from . import sale_order_review
 from . import stock_picking_acceptance
 from . import key_account_parcel
 from . import stock_picking_parcel
+from . import delivery_carrier
+from . import key_account_carrier_column
+from . import key_account_allocation_carrier
+from . import stock_picking_courier
+from . import key_account_parcel_waybill

@@ -1,6 +1,7 @@
 # Copyright 2026 Key Account Management Authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 # Normalised tracking states of a parcel, whatever the courier calls them.
 TRACKING_STATES = [
@@ -24,6 +25,7 @@ class KeyAccountParcel(models.Model):
     """
 
     _name = "key.account.parcel"
+    _inherit = "key.account.guard.mixin"
     _description = "Delivery Parcel"
     _order = "picking_id, sequence, id"
     _check_company_auto = True
@@ -60,6 +62,94 @@ class KeyAccountParcel(models.Model):
         inverse_name="parcel_id",
         string="Tracking History",
     )
+
+    tracking_url = fields.Char(
+        string="Tracking Link",
+        compute="_compute_tracking_url",
+        help="The carrier's tracking link for this parcel's waybill number.",
+    )
+    released_waybill_number = fields.Char(
+        string="Released Waybill Number",
+        copy=False,
+        readonly=True,
+        help="The number this parcel had before its shipment was cancelled: "
+        "released, it may be given to another parcel.",
+    )
+
+    @api.model
+    def _key_account_guarded_fields(self):
+        # Numbers and states come from the courier (waybill import, API,
+        # tracking), never from a hand-written value over RPC.
+        return dict(
+            super()._key_account_guarded_fields(),
+            waybill_number=False,
+            tracking_state="draft",
+            tracking_date=False,
+            released_waybill_number=False,
+        )
+
+    def _key_account_guard_error(self, names):
+        return AccessError(
+            self.env._(
+                "%(fields)s of a parcel are set by the waybill import or the "
+                "courier's tracking, not written directly.",
+                fields=self._key_account_field_labels(names),
+            )
+        )
+
+    @api.depends("carrier_id.tracking_url", "waybill_number")
+    def _compute_tracking_url(self):
+        for parcel in self:
+            parcel.tracking_url = parcel.carrier_id._key_account_tracking_link(
+                parcel.waybill_number
+            )
+
+    def _key_account_log_event(self, state, description, source="manual"):
+        """One tracking event per parcel of ``self``, in one create."""
+        now = fields.Datetime.now()
+        return (
+            self.env["key.account.parcel.event"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "parcel_id": parcel.id,
+                        "event_date": now,
+                        "tracking_state": state,
+                        "description": description,
+                        "source": source,
+                    }
+                    for parcel in self
+                ]
+            )
+        )
+
+    def _key_account_release(self):
+        """Cancel the parcels and release their numbers (kept as
+        ``released_waybill_number``), in one statement."""
+        if not self:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            UPDATE key_account_parcel
+               SET released_waybill_number = waybill_number,
+                   waybill_number = NULL,
+                   tracking_state = 'cancelled',
+                   tracking_date = now() AT TIME ZONE 'UTC'
+             WHERE id IN %s
+            """,
+            [tuple(self.ids)],
+        )
+        self.invalidate_recordset(
+            [
+                "released_waybill_number",
+                "waybill_number",
+                "tracking_state",
+                "tracking_date",
+                "tracking_url",
+            ]
+        )
 
     _sql_constraints = (
         (

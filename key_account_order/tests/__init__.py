@@ -16,3 +16,4 @@ from . import test_stock_follow
 from . import test_contract_products
 from . import test_stock_batch_switch
 from . import test_guard_mixin
+from . import test_courier
