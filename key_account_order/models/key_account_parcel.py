@@ -69,7 +69,6 @@ class KeyAccountParcel(models.Model):
         help="The carrier's tracking link for this parcel's waybill number.",
     )
     released_waybill_number = fields.Char(
-        string="Released Waybill Number",
         copy=False,
         readonly=True,
         help="The number this parcel had before its shipment was cancelled: "
@@ -105,24 +104,25 @@ class KeyAccountParcel(models.Model):
             )
 
     def _key_account_log_event(self, state, description, source="manual"):
-        """One tracking event per parcel of ``self``, in one create."""
+        """One tracking event per parcel of ``self``, in one statement
+        whatever the number of parcels (an import books thousands)."""
+        if not self:
+            return
+        self.env.flush_all()
         now = fields.Datetime.now()
-        return (
-            self.env["key.account.parcel.event"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "parcel_id": parcel.id,
-                        "event_date": now,
-                        "tracking_state": state,
-                        "description": description,
-                        "source": source,
-                    }
-                    for parcel in self
-                ]
-            )
+        uid = self.env.uid
+        self.env.cr.execute(
+            """
+            INSERT INTO key_account_parcel_event
+                   (parcel_id, company_id, event_date, tracking_state, description,
+                    source, create_uid, create_date, write_uid, write_date)
+            SELECT id, company_id, %s, %s, %s, %s, %s, %s, %s, %s
+              FROM key_account_parcel
+             WHERE id IN %s
+            """,
+            [now, state, description, source, uid, now, uid, now, tuple(self.ids)],
         )
+        self.invalidate_recordset(["tracking_event_ids"])
 
     def _key_account_release(self):
         """Cancel the parcels and release their numbers (kept as

@@ -595,14 +595,19 @@ class KeyAccountParcelWaybill(models.AbstractModel):
         if not apply:
             return summary
         if errors:
+            lines = [
+                self.env._(
+                    "Row %(row)s: %(message)s",
+                    row=error["row"],
+                    message=error["message"],
+                )
+                for error in errors[:50]
+            ]
             raise UserError(
                 self.env._(
                     "Nothing was imported: %(count)s rows are in error.\n%(rows)s",
                     count=len(errors),
-                    rows="\n".join(
-                        self.env._("Row %(row)s: %(message)s", **error)
-                        for error in errors[:50]
-                    ),
+                    rows="\n".join(lines),
                 )
             )
         matched = [r for r in results if r["status"] == "matched"]

@@ -234,6 +234,12 @@ class TestWaybillImport(KeyAccountCourierCommon):
             pickings[0].key_account_parcel_ids.tracking_url,
             "https://www.sf-express.com/track?no=SF1234567890",
         )
+        # Odoo's own link of the delivery goes through the carrier's dispatch.
+        self.assertEqual(
+            pickings[0].carrier_tracking_url,
+            "https://www.sf-express.com/track?no=SF1234567890",
+        )
+        self.assertFalse(self.carrier_sf.send_shipping(pickings)[0]["tracking_number"])
 
     def test_xlsx_english_headers(self):
         import openpyxl
