@@ -124,6 +124,54 @@ class KeyAccountParcel(models.Model):
         )
         self.invalidate_recordset(["tracking_event_ids"])
 
+    # Columns a parcel created in bulk may carry (``_key_account_create_bulk``).
+    _key_account_bulk_columns = (
+        "picking_id",
+        "company_id",
+        "sequence",
+        "carrier_id",
+        "package_id",
+        "waybill_number",
+        "tracking_state",
+        "tracking_date",
+    )
+
+    @api.model
+    def _key_account_create_bulk(self, vals_list):
+        """Create thousands of parcels in one INSERT (the booking export and
+        the waybill import): ``vals_list`` gives ``picking_id`` and
+        ``company_id`` and any of ``_key_account_bulk_columns``. Skips the
+        ORM's create (no other field is computed or defaulted: a field added
+        to parcels with a required default must be added here). The unique
+        waybill constraint is PostgreSQL's, as for any create."""
+        if not vals_list:
+            return self.browse()
+        self.env.flush_all()
+        columns = self._key_account_bulk_columns
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        rows = []
+        params = []
+        for vals in vals_list:
+            rows.append("(" + ", ".join(["%s"] * (len(columns) + 4)) + ")")
+            params.extend(
+                vals.get(name, "draft" if name == "tracking_state" else None) or None
+                for name in columns
+            )
+            params.extend([uid, now, uid, now])
+        self.env.cr.execute(
+            "INSERT INTO key_account_parcel ({columns}, create_uid, create_date, "
+            "write_uid, write_date) VALUES {rows} RETURNING id".format(
+                columns=", ".join(columns), rows=", ".join(rows)
+            ),
+            params,
+        )
+        parcels = self.browse([row[0] for row in self.env.cr.fetchall()])
+        self.env["stock.picking"].browse(
+            {vals["picking_id"] for vals in vals_list}
+        ).invalidate_recordset(["key_account_parcel_ids"])
+        return parcels
+
     def _key_account_release(self):
         """Cancel the parcels and release their numbers (kept as
         ``released_waybill_number``), in one statement."""

@@ -207,12 +207,13 @@ class KeyAccountParcelWaybill(models.AbstractModel):
                 vals_list.append(
                     {
                         "picking_id": picking.id,
+                        "company_id": picking.company_id.id,
                         "sequence": sequence,
                         "carrier_id": picking.carrier_id.id,
                         "package_id": package and package.id,
                     }
                 )
-        return (existing | Parcel.create(vals_list)).sorted(
+        return (existing | Parcel._key_account_create_bulk(vals_list)).sorted(
             lambda p: (p.picking_id.id, p.sequence, p.id)
         )
 
@@ -632,6 +633,7 @@ class KeyAccountParcelWaybill(models.AbstractModel):
                 create_vals.append(
                     dict(
                         result["parcel"],
+                        company_id=picking.company_id.id,
                         carrier_id=carrier_id,
                         waybill_number=result["waybill_number"],
                         tracking_state="booked",
@@ -644,7 +646,7 @@ class KeyAccountParcelWaybill(models.AbstractModel):
                 )
         try:
             with self.env.cr.savepoint():
-                parcels = Parcel.create(create_vals)
+                parcels = Parcel._key_account_create_bulk(create_vals)
                 if updates:
                     self.env.flush_all()
                     query = """

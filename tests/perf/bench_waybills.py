@@ -39,6 +39,11 @@ def parse_args(argv):
 
 
 def create_deliveries(env, n):
+    # imported once the registry has loaded the addons
+    from odoo.addons.key_account_order.models.stock_picking_batched import (
+        DEFER_FOLLOWERS,
+    )
+
     company = env.company
     warehouse = env["stock.warehouse"].search(
         [("company_id", "=", company.id)], limit=1
@@ -80,7 +85,11 @@ def create_deliveries(env, n):
     pickings = (
         env["stock.picking"]
         .with_context(
-            tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
+            tracking_disable=True,
+            mail_create_nolog=True,
+            mail_create_nosubscribe=True,
+            # no follower per delivery: the confirmation's own batching
+            key_account_defer_followers=DEFER_FOLLOWERS,
         )
         .create(
             [
