@@ -24,3 +24,8 @@ from . import key_account_parcel_tracking
 from . import delivery_carrier_ewaybill
 from . import key_account_label_print
 from . import stock_picking_validate
+from . import delivery_carrier
+from . import key_account_carrier_column
+from . import key_account_allocation_carrier
+from . import stock_picking_courier
+from . import key_account_parcel_waybill

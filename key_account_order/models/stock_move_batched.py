@@ -421,6 +421,7 @@ class StockMove(models.Model):
             new_vals.append(vals)
         if new_vals:
             self._key_account_draw_picking_names(new_vals)
+            self._key_account_shared_picking_defaults(Picking, new_vals)
             # One message on the order replaces the per-picking creation log
             # and sale_stock's per-picking origin message.
             new_pickings = Picking.with_context(
@@ -478,6 +479,26 @@ class StockMove(models.Model):
             ["move_ids", "move_ids_without_package"]
         )
         moves.modified(["picking_id", "group_id"])
+
+    # Picking defaults that depend on nothing in the values, which core's
+    # create computes again for every picking: stock_delivery's weight unit
+    # label looks the unit up (env.ref + exists()) once per picking.
+    _key_account_shared_default_fields = ("weight_uom_name",)
+
+    def _key_account_shared_picking_defaults(self, Picking, vals_list):
+        """Compute once for the batch the picking defaults that are the same
+        for every picking (``_key_account_shared_default_fields``)."""
+        names = [
+            name
+            for name in self._key_account_shared_default_fields
+            if name in Picking._fields and any(name not in vals for vals in vals_list)
+        ]
+        if not names:
+            return
+        defaults = Picking.default_get(names)
+        for vals in vals_list:
+            for name, value in defaults.items():
+                vals.setdefault(name, value)
 
     def _key_account_draw_picking_names(self, vals_list):
         """Give each picking of ``vals_list`` its name from its operation

@@ -20,3 +20,4 @@ from . import test_parcel_tracking
 from . import test_ewaybill
 from . import test_label_print
 from . import test_validate_booked
+from . import test_courier
