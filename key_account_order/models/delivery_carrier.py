@@ -103,9 +103,13 @@ class DeliveryCarrier(models.Model):
         return True
 
     def _key_account_tracking_link(self, number):
-        if not (self.tracking_url and number):
+        """The courier's page for one waybill ``number`` (empty without a
+        carrier or a number). The one computation of a parcel's link: the
+        carrier's ``tracking_url`` with the number in its placeholder, else
+        the e-waybill service's own page."""
+        if not (self and number):
             return False
-        return self.tracking_url.replace(TRACKING_PLACEHOLDER, number)
+        return self._key_account_parcel_tracking_link(number)
 
     # ------------------------------------------------------------------
     # Column maps

@@ -42,6 +42,8 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import split_every
 
+from .delivery_carrier import TRACKING_PLACEHOLDER
+
 _logger = logging.getLogger(__name__)
 
 DEFAULT_TRACKING_MAX_BYTES = 1024 * 1024
@@ -327,7 +329,7 @@ class DeliveryCarrier(models.Model):
         return True
 
     def key_account_ewaybill_get_tracking_link(self, picking):
-        return self._key_account_parcel_tracking_link(picking.carrier_tracking_ref)
+        return self._key_account_tracking_link(picking.carrier_tracking_ref)
 
     def _key_account_parcel_tracking_link(self, number):
         """The courier's page for one waybill ``number``."""
@@ -335,7 +337,7 @@ class DeliveryCarrier(models.Model):
         if not number:
             return False
         if self.tracking_url:
-            return self.tracking_url.replace("<shipmenttrackingnumber>", number)
+            return self.tracking_url.replace(TRACKING_PLACEHOLDER, number)
         if self.key_account_ewaybill_url:
             return f"{self.key_account_ewaybill_url.rstrip('/')}/track/{number}"
         return False
@@ -347,18 +349,6 @@ class KeyAccountParcel(models.Model):
     label_attachment_id = fields.Many2one(
         comodel_name="ir.attachment", string="Label", readonly=True, copy=False
     )
-    tracking_link = fields.Char(compute="_compute_tracking_link")
-
-    def _compute_tracking_link(self):
-        for parcel in self:
-            parcel.tracking_link = (
-                parcel.carrier_id._key_account_parcel_tracking_link(
-                    parcel.waybill_number
-                )
-                if parcel.carrier_id
-                else False
-            )
-
     def _key_account_attach_labels(self, labels):
         """Store the courier's label PDFs (base64, one per parcel, in order)
         as attachments of the parcels (one create)."""

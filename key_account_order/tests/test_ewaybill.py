@@ -146,7 +146,7 @@ class TestEwaybill(KeyAccountParcelCommon):
         self.assertEqual(len(parcels.label_attachment_id), 3)
         self.assertTrue(parcels[0].label_attachment_id.raw.startswith(b"%PDF"))
         self.assertEqual(
-            parcels[0].tracking_link,
+            parcels[0].tracking_url,
             f"{self.service.url}/track/{parcels[0].waybill_number}",
         )
         # a second click books nothing again and calls nobody

@@ -142,7 +142,7 @@ class KeyAccountAllocation(models.Model):
         return {
             "carrier": ", ".join(dict.fromkeys(parcels.carrier_id.mapped("name"))),
             "parcels": [
-                {"number": parcel.waybill_number, "link": parcel.tracking_link or ""}
+                {"number": parcel.waybill_number, "link": parcel.tracking_url or ""}
                 for parcel in parcels
             ],
             "waybill": ", ".join(parcels.mapped("waybill_number")),
