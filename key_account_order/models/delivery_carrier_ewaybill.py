@@ -349,6 +349,7 @@ class KeyAccountParcel(models.Model):
     label_attachment_id = fields.Many2one(
         comodel_name="ir.attachment", string="Label", readonly=True, copy=False
     )
+
     def _key_account_attach_labels(self, labels):
         """Store the courier's label PDFs (base64, one per parcel, in order)
         as attachments of the parcels (one create)."""
