@@ -11,18 +11,6 @@ from odoo.exceptions import AccessError, UserError
 from .delivery_carrier import split_names
 
 STOCK_USER_GROUP = "stock.group_stock_user"
-# Least advanced first: a delivery's tracking state is its least advanced
-# parcel's (cancelled parcels do not count while another one is live).
-STATE_ORDER = [
-    "draft",
-    "booked",
-    "picked_up",
-    "in_transit",
-    "exception",
-    "returned",
-    "delivered",
-    "cancelled",
-]
 
 
 class StockPicking(models.Model):
@@ -121,38 +109,8 @@ class StockPicking(models.Model):
         self.write({"carrier_id": carrier.id})
         return True
 
-    # ------------------------------------------------------------------
-    # Tracking state of the delivery
-    # ------------------------------------------------------------------
-    def _key_account_update_tracking_state(self):
-        """Set each delivery's tracking state from its parcels (least
-        advanced live parcel), one read and one write per resulting state."""
-        if not self:
-            return
-        groups = (
-            self.env["key.account.parcel"]
-            .sudo()
-            ._read_group(
-                [("picking_id", "in", self.ids)],
-                ["picking_id", "tracking_state"],
-            )
-        )
-        states = defaultdict(set)
-        for picking, state in groups:
-            states[picking.id].add(state)
-        by_state = defaultdict(list)
-        for picking in self:
-            live = states[picking.id] - {"cancelled"}
-            if live:
-                state = min(live, key=STATE_ORDER.index)
-            elif states[picking.id]:
-                state = "cancelled"
-            else:
-                state = "draft"
-            if picking.key_account_tracking_state != state:
-                by_state[state].append(picking.id)
-        for state, ids in by_state.items():
-            self.browse(ids).sudo().write({"key_account_tracking_state": state})
+    # The delivery's tracking state from its parcels:
+    # _key_account_update_tracking_state (key_account_parcel_tracking.py).
 
     # ------------------------------------------------------------------
     # Cancellation: once per carrier, numbers released
