@@ -211,7 +211,10 @@ class SaleOrderLine(models.Model):
                     if order.client_order_ref
                     else order.name
                 )
-                base_values[line] = (line._prepare_procurement_values(group_id=False), origin)
+                base_values[line] = (
+                    line._prepare_procurement_values(group_id=False),
+                    origin,
+                )
             values, origin = base_values[line]
             group = groups[allocation]
             location = group.partner_id.property_stock_customer
