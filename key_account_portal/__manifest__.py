@@ -14,6 +14,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/key_account_portal_rules.xml",
+        "security/key_account_approval_rules.xml",
         "data/ir_config_parameter_data.xml",
         "data/key_account_portal_recipients_data.xml",
         "views/portal_templates.xml",
@@ -25,6 +26,7 @@
         "views/portal_order_templates.xml",
         "views/portal_order_draft_templates.xml",
         "views/portal_follow_templates.xml",
+        "data/key_account_approval_mail_templates.xml",
     ],
     "demo": ["demo/key_account_portal_demo.xml"],
     "assets": {

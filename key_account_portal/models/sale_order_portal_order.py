@@ -561,6 +561,10 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if not self._key_account_portal_is_editable():
             return False
+        # The customer's approval and budgets (sale_order_approval.py): an
+        # order that needs approval waits for the customer's approvers.
+        if self._key_account_approval_submit(self.env.user.partner_id):
+            return True
         # A confirmation that auto-approval starts goes to the background
         # job, never runs in the portal request.
         order = self._key_account_with_background_confirmation()

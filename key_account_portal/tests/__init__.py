@@ -16,3 +16,4 @@ from . import test_portal_security_walk
 from . import test_portal_chatter
 from . import test_portal_ordinary_events
 from . import test_portal_guard
+from . import test_portal_approval
