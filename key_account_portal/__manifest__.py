@@ -27,6 +27,10 @@
         "views/portal_order_draft_templates.xml",
         "views/portal_follow_templates.xml",
         "data/key_account_approval_mail_templates.xml",
+        "views/portal_approval_templates.xml",
+        "views/portal_budget_templates.xml",
+        "views/key_account_approval_views.xml",
+        "views/key_account_budget_views.xml",
     ],
     "demo": ["demo/key_account_portal_demo.xml"],
     "assets": {

@@ -7,3 +7,5 @@ from . import recipients
 from . import apply
 from . import ordering
 from . import follow
+from . import approval
+from . import budget

@@ -105,3 +105,26 @@ class KeyAccountApproval(models.Model):
                     order=", ".join(self.order_id.mapped("name")),
                 )
             )
+
+    # ------------------------------------------------------------------
+    # The portal's list of what waits for an approver
+    # ------------------------------------------------------------------
+    @api.model
+    def _key_account_waiting_domain(self, partner):
+        return [
+            ("customer_id", "=", partner.commercial_partner_id.id),
+            ("state", "=", "pending"),
+            ("approver_ids", "in", partner.ids),
+        ]
+
+    @api.model
+    def _key_account_waiting(self, partner, offset=0, limit=20):
+        """``(total, steps)``: the pending steps ``partner`` decides on, a
+        page of them, with what the list shows read in batches."""
+        Approval = self.sudo()
+        domain = self._key_account_waiting_domain(partner)
+        total = Approval.search_count(domain)
+        steps = Approval.search(domain, order="id", offset=offset, limit=limit)
+        steps.order_id.fetch(["name", "amount_total", "currency_id", "date_order"])
+        steps.buyer_id.fetch(["name"])
+        return total, steps

@@ -261,3 +261,33 @@ class KeyAccountBudget(models.Model):
         else:
             budget = Budget.create(dict(vals, department_id=department.id))
         return budget
+
+    @api.model
+    def _key_account_portal_domain(self, partner):
+        """The budgets ``partner`` reads in the portal: all of its key
+        account's for an administrator or finance, its department's for a
+        buyer, none otherwise."""
+        roles = partner._key_account_portal_roles()
+        customer = partner.commercial_partner_id
+        if roles & {"admin", "finance"}:
+            return [("customer_id", "=", customer.id)]
+        department = partner.sudo().key_account_department_id
+        if "buyer" in roles and department:
+            return [
+                ("customer_id", "=", customer.id),
+                ("department_id", "=", department.id),
+            ]
+        return [("id", "=", False)]
+
+    @api.model
+    def _key_account_portal_budgets(self, partner, offset=0, limit=20):
+        """``(total, budgets)`` for the portal's budget page, the figures of
+        the page computed in one aggregation."""
+        Budget = self.sudo()
+        domain = self._key_account_portal_domain(partner)
+        total = Budget.search_count(domain)
+        budgets = Budget.search(domain, offset=offset, limit=limit)
+        budgets.fetch(["department_id", "period_type", "date_from", "date_to"])
+        budgets.department_id.fetch(["name"])
+        budgets._compute_figures()
+        return total, budgets

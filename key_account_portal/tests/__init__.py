@@ -17,3 +17,4 @@ from . import test_portal_chatter
 from . import test_portal_ordinary_events
 from . import test_portal_guard
 from . import test_portal_approval
+from . import test_portal_approval_pages
