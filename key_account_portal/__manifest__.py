@@ -31,6 +31,7 @@
         "views/portal_budget_templates.xml",
         "views/key_account_approval_views.xml",
         "views/key_account_budget_views.xml",
+        "views/portal_organisation_templates.xml",
     ],
     "demo": ["demo/key_account_portal_demo.xml"],
     "assets": {

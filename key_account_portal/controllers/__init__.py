@@ -9,3 +9,4 @@ from . import ordering
 from . import follow
 from . import approval
 from . import budget
+from . import organisation

@@ -8,6 +8,12 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
+from ..models.res_partner_organisation import PORTAL_ROLES
+
+# The roles that read the customer's finance pages (statements, invoices,
+# receivables, rebates); answering a statement is finance's alone.
+FINANCE_READ_ROLES = ("finance", "admin")
+
 # Upload limits when the system parameters key_account_portal.upload_max_mb
 # and key_account_portal.photo_max_mb say nothing.
 DEFAULT_UPLOAD_MAX_MB = 10
@@ -40,45 +46,18 @@ class KeyAccountPortal(CustomerPortal):
         user = request.env.user
         if user._is_public():
             raise AccessError(_("Sign in to use the key-account portal."))
-        access = user.partner_id._key_account_portal_access()
-        if not access:
-            raise AccessError(
-                _(
-                    "Your account is not the contact of a key account: ask your "
-                    "account manager for portal access."
-                )
-            )
-        if user.partner_id.sudo().key_account_portal_disabled:
-            raise AccessError(
-                _(
-                    "Your portal access to %(customer)s was disabled by your "
-                    "company's administrator.",
-                    customer=user.partner_id.commercial_partner_id.name,
-                )
-            )
-        if write and access != "active":
-            raise AccessError(
-                _(
-                    "The key account %(customer)s is not approved (it is under "
-                    "review, rejected or suspended): you can read its documents "
-                    "but not order, accept or answer. Contact your account "
-                    "manager.",
-                    customer=user.partner_id.commercial_partner_id.name,
-                )
-            )
-        if role:
-            wanted = {role} if isinstance(role, str) else set(role)
-            if not wanted & user.partner_id._key_account_portal_roles():
-                raise AccessError(
-                    _(
-                        "Your role in %(customer)s does not allow this: ask your "
-                        "company's portal administrator.",
-                        customer=user.partner_id.commercial_partner_id.name,
-                    )
-                )
-        return user.partner_id.commercial_partner_id
+        return user.partner_id._key_account_portal_check(role=role, write=write)
 
-    def _ka_order_check(self, order_id, write=False):
+    def _ka_has_role(self, role):
+        """Whether the logged-in user holds ``role`` (or one of the tuple)
+        in its key account: for the cards of /my/home."""
+        partner = request.env.user.partner_id
+        if request.env.user._is_public() or not partner._key_account_portal_access():
+            return False
+        wanted = {role} if isinstance(role, str) else set(role)
+        return bool(wanted & partner._key_account_portal_roles())
+
+    def _ka_order_check(self, order_id, write=False, role=None):
         """The key-account order ``order_id`` (sudo) the user may see.
 
         Reading needs the record rules to let the user read the order: it is
@@ -86,8 +65,13 @@ class KeyAccountPortal(CustomerPortal):
         core's ``/my/orders`` page shows one quotation, the key-account pages
         show recipients' names, phones and addresses, for the company's
         contacts only. ``write=True`` also needs the account approved.
+
+        Roles: reading an order needs any role in the company, changing it
+        (``write=True``) the buyer role, unless ``role`` says otherwise.
         """
-        customer = self._ka_customer(write=write)
+        if role is None:
+            role = "buyer" if write else PORTAL_ROLES
+        customer = self._ka_customer(write=write, role=role)
         order_sudo = self._document_check_access("sale.order", order_id)
         if order_sudo.partner_id.commercial_partner_id != customer:
             raise AccessError(_("This order is not one of your company's."))
@@ -176,7 +160,7 @@ class KeyAccountPortal(CustomerPortal):
                         ("key_account_is_key_account", "=", True),
                     ]
                 )
-                if partner._key_account_portal_access()
+                if self._ka_has_role(PORTAL_ROLES)
                 else 0
             )
         return values

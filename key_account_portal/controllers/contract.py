@@ -24,7 +24,7 @@ class KeyAccountPortalContract(common.KeyAccountPortal):
     )
     def key_account_contract(self, page=1, **kw):
         try:
-            customer = self._ka_customer()
+            customer = self._ka_customer(role=common.PORTAL_ROLES)
         except AccessError:
             return request.redirect("/my")
         Contract = request.env["key.account.contract"]

@@ -21,7 +21,7 @@ from odoo.http import content_disposition, request
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from .common import KeyAccountPortal
+from .common import PORTAL_ROLES, KeyAccountPortal
 
 _logger = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ class KeyAccountPortalFollow(KeyAccountPortal):
         }
 
     def _ka_follow_orders_values(self, page=1, sortby=None, filterby=None):
-        customer = self._ka_customer()
+        customer = self._ka_customer(role=PORTAL_ROLES)
         SaleOrder = request.env["sale.order"]
         sortings = self._ka_follow_order_sortings()
         filters = self._ka_follow_order_filters()

@@ -134,7 +134,7 @@ class KeyAccountPortalOrdering(KeyAccountPortal):
             flash.pop("catalog", None)
             request.session[FLASH_KEY] = flash
         try:
-            customer = self._ka_customer(write=True)
+            customer = self._ka_customer(write=True, role="buyer")
         except AccessError as error:
             values["unavailable"] = error.args[0]
             return request.render("key_account_portal.portal_order_catalog", values)
@@ -169,7 +169,7 @@ class KeyAccountPortalOrdering(KeyAccountPortal):
     )
     def key_account_order_new(self, token=None, **post):
         try:
-            customer = self._ka_customer(write=True)
+            customer = self._ka_customer(write=True, role="buyer")
         except AccessError:
             return request.redirect("/my/key-account/catalog")
         contract = self._ka_active_contract(customer)

@@ -218,7 +218,7 @@ class KeyAccountPortalRecipients(KeyAccountPortal):
     )
     def key_account_recipients_template(self, **kw):
         try:
-            self._ka_customer()
+            self._ka_customer(role="buyer")
         except AccessError:
             return request.redirect("/my")
         extension = request.httprequest.path.rsplit(".", 1)[1]

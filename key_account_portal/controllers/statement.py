@@ -28,8 +28,11 @@ class KeyAccountPortalStatement(common.KeyAccountPortal):
     def _ka_statement_check(self, statement_id, write=False):
         """The statement ``statement_id`` (sudo) the user may see: sent to
         his key account (record rules, then the commercial entity again).
-        ``write=True``: the key account must be approved as well."""
-        customer = self._ka_customer(write=write)
+        ``write=True``: the key account must be approved as well, and the
+        user hold the finance role (reading: finance or admin)."""
+        customer = self._ka_customer(
+            write=write, role="finance" if write else common.FINANCE_READ_ROLES
+        )
         statement_sudo = self._document_check_access(
             "key.account.statement", statement_id
         )
@@ -54,7 +57,7 @@ class KeyAccountPortalStatement(common.KeyAccountPortal):
                         ("state", "=", "sent"),
                     ]
                 )
-                if partner._key_account_portal_access()
+                if self._ka_has_role(common.FINANCE_READ_ROLES)
                 else 0
             )
         return values
@@ -71,7 +74,7 @@ class KeyAccountPortalStatement(common.KeyAccountPortal):
     )
     def key_account_statements(self, page=1, **kw):
         try:
-            customer = self._ka_customer()
+            customer = self._ka_customer(role=common.FINANCE_READ_ROLES)
         except AccessError:
             return request.redirect("/my")
         Statement = request.env["key.account.statement"]

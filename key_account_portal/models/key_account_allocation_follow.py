@@ -153,6 +153,7 @@ class KeyAccountAllocation(models.Model):
         recipients, through the acceptance engine; ``photo`` ``(filename,
         bytes)`` is checked to be an image first, then stored on the order
         and shown with the engine's message. Returns the messages posted."""
+        self._key_account_portal_check_receiver()
         mimetype = photo and self._key_account_portal_check_photo(*photo)
         messages = self._key_account_report_discrepancy(discrepancy_type, note)
         if photo:
@@ -176,3 +177,15 @@ class KeyAccountAllocation(models.Model):
             for message, attachment in zip(messages, attachments, strict=True):
                 message.sudo().attachment_ids = [Command.link(attachment.id)]
         return messages
+
+    def _key_account_portal_check_receiver(self):
+        """Accepting or reporting on deliveries is a buyer's: the acting
+        portal user must be a buyer of the orders' key account, the account
+        approved (staff pass)."""
+        self.env["res.partner"]._key_account_check_portal_role(
+            "buyer", customer=self.order_id.partner_id, write=True
+        )
+
+    def _key_account_accept(self):
+        self._key_account_portal_check_receiver()
+        return super()._key_account_accept()

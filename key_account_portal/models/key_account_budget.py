@@ -202,6 +202,7 @@ class KeyAccountBudget(models.Model):
         account of ``partner``, who must be its administrator. ``values``:
         texts of the portal form (department_id, period_type, date_from,
         amount). Everything is checked before anything is written."""
+        self.env["res.partner"]._key_account_check_portal_role("admin", write=True)
         if partner != self.env.user.partner_id or "admin" not in (
             partner._key_account_portal_roles()
         ):

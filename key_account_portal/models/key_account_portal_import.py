@@ -168,6 +168,7 @@ class KeyAccountPortalImport(models.Model):
         """Store the upload ``data`` for ``order`` (already checked by the
         portal controller) and queue its import. A file already waiting for
         the same order is refused."""
+        order._key_account_portal_check_editable()
         checksum = hashlib.sha256(data).hexdigest()
         waiting = self.sudo().search(
             [

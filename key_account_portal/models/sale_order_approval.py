@@ -164,22 +164,29 @@ class SaleOrder(models.Model):
     # Submission
     # ------------------------------------------------------------------
     def _key_account_approval_check_buyer(self, buyer):
+        """``buyer`` may submit the order: a buyer of its key account, not
+        an approver unless the key account lets approvers buy (then it
+        never approves its own order)."""
         customer = self.partner_id.commercial_partner_id
         roles = buyer._key_account_portal_roles()
-        if "buyer" not in roles:
-            raise AccessError(
-                self.env._(
-                    "Only the buyers of %(customer)s submit orders: ask your "
-                    "company's portal administrator for the buyer role.",
-                    customer=customer.name,
-                )
-            )
-        if "approver" in roles and not customer.key_account_approver_may_buy:
+        if (
+            "approver" in roles
+            and buyer.sudo().key_account_role_buyer
+            and not customer.key_account_approver_may_buy
+        ):
             raise AccessError(
                 self.env._(
                     "At %(customer)s approvers do not order: ask a buyer to "
                     "submit the order, or your administrator to let approvers "
                     "buy.",
+                    customer=customer.name,
+                )
+            )
+        if "buyer" not in roles:
+            raise AccessError(
+                self.env._(
+                    "Only the buyers of %(customer)s submit orders: ask your "
+                    "company's portal administrator for the buyer role.",
                     customer=customer.name,
                 )
             )
@@ -275,24 +282,22 @@ class SaleOrder(models.Model):
     def _key_account_approval_candidates(self, customer):
         """``(approvers, organised)``: the contacts of ``customer`` who
         approve (enabled, with the approver role), and whether its
-        organisation is set up (has an administrator; without one nothing
-        waits for the customer's approval)."""
-        contacts = (
+        organisation is set up (``res.partner._key_account_org_is_set_up``;
+        until then nothing waits for the customer's approval)."""
+        if not customer._key_account_org_is_set_up():
+            return self.env["res.partner"], False
+        approvers = (
             self.env["res.partner"]
             .sudo()
             .search(
                 [
                     ("commercial_partner_id", "=", customer.id),
                     ("key_account_portal_disabled", "=", False),
-                    "|",
-                    ("key_account_role_admin", "=", True),
                     ("key_account_role_approver", "=", True),
                 ]
             )
         )
-        if not contacts.filtered("key_account_role_admin"):
-            return contacts.browse(), False
-        return contacts.filtered("key_account_role_approver"), True
+        return approvers, True
 
     def _key_account_approval_steps(self, buyer, department, facts):
         """The steps of the approval of ``self``: [(name, rule, approvers)],

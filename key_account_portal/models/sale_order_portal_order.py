@@ -84,8 +84,19 @@ class SaleOrder(models.Model):
             and not self.locked
         )
 
+    def _key_account_portal_check_buyer(self, customer=None):
+        """The acting portal user must be a buyer of the order's key account
+        (``customer`` for an order not created yet), the account approved
+        (``res.partner._key_account_check_portal_role``; staff pass)."""
+        self.env["res.partner"]._key_account_check_portal_role(
+            "buyer", customer=customer or self.partner_id, write=True
+        )
+
     def _key_account_portal_check_editable(self):
+        """The acting portal user is a buyer of the order's key account and
+        the order is still the customer's to change."""
         self.ensure_one()
+        self._key_account_portal_check_buyer()
         if not self._key_account_portal_is_editable():
             raise UserError(
                 self.env._(
@@ -158,6 +169,7 @@ class SaleOrder(models.Model):
         afterwards. Returns ``(order, created)``."""
         self._key_account_portal_check_token(token)
         customer = contract.partner_id
+        self._key_account_portal_check_buyer(customer=customer)
         self._key_account_portal_lock_customer(customer)
         existing = self._key_account_portal_find_token(customer, token)
         if existing:
@@ -559,6 +571,7 @@ class SaleOrder(models.Model):
         """Submit the quotation to the review pool. Returns False (and
         does nothing) when it was submitted already."""
         self.ensure_one()
+        self._key_account_portal_check_buyer()
         if not self._key_account_portal_is_editable():
             return False
         # The customer's approval and budgets (sale_order_approval.py): an

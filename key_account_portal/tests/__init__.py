@@ -18,3 +18,5 @@ from . import test_portal_ordinary_events
 from . import test_portal_guard
 from . import test_portal_approval
 from . import test_portal_approval_pages
+from . import test_portal_roles
+from . import test_portal_organisation

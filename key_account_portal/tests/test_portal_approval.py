@@ -264,11 +264,15 @@ class TestPortalApproval(KeyAccountApprovalCommon):
 
     def test_approver_orders_only_when_allowed_and_never_approves_own(self):
         order = self._quotation(10)
-        with self.assertRaisesMessage(AccessError, "Only the buyers"):
+        with self.assertRaises(AccessError):
             self._submit(order, self.approver_a)
         self.approver_a.partner_id.key_account_role_buyer = True
-        with self.assertRaisesMessage(AccessError, "approvers do not order"):
+        with self.assertRaises(AccessError):
             self._submit(order, self.approver_a)
+        self.assertFalse(order.key_account_budget_entry_ids)
+        # the model's own check, whatever calls it
+        with self.assertRaisesMessage(AccessError, "approvers do not order"):
+            order.sudo()._key_account_approval_check_buyer(self.approver_a.partner_id)
         self.customer_a.key_account_approver_may_buy = True
         self.approver_a.partner_id.key_account_department_id = self.dept_a
         self._submit(order, self.approver_a)
@@ -281,7 +285,17 @@ class TestPortalApproval(KeyAccountApprovalCommon):
             )
 
     def test_without_administrator_nothing_waits(self):
-        self.admin_a.partner_id.key_account_role_admin = False
+        contacts = self.env["res.partner"].search(
+            [("commercial_partner_id", "=", self.customer_a.id)]
+        )
+        contacts.write(
+            {
+                "key_account_role_admin": False,
+                "key_account_role_buyer": False,
+                "key_account_role_approver": False,
+                "key_account_role_finance": False,
+            }
+        )
         order = self._quotation(10)
         self._submit(order)
         self.assertEqual(order.key_account_approval_state, "none")

@@ -73,6 +73,10 @@ def _statement(t):
     return {"statement_id": t.statement.id}
 
 
+def _colleague(t):
+    return {"partner_id": t.colleague.id}
+
+
 # A searches his own pages for B's recipient: the part of the name after
 # its two-character prefix (the page shows the search text itself).
 def _search_b_recipient_in_draft(a, b):
@@ -282,6 +286,88 @@ ROUTES = {
             )
         },
     ),
+    # H-organisation (administrator)
+    "/my/organisation": Route(scoped=False, marker=lambda t: t.colleague.name),
+    "/my/organisation/invite": Route(
+        scoped=False,
+        form=lambda t: {
+            "name": "走查新同事",
+            "email": f"walk.{uuid.uuid4().hex[:8]}@example.com",
+            "role_buyer": "1",
+        },
+        owner_post=("res_partner",),
+        extra={
+            "cross": lambda a, b: (
+                {},
+                {
+                    "name": "走查",
+                    "email": "walk.cross@example.com",
+                    "department_id": b.department.id,
+                },
+            )
+        },
+    ),
+    "/my/organisation/colleagues/<int:partner_id>": Route(
+        args=_colleague, marker=lambda t: t.colleague.name
+    ),
+    "/my/organisation/colleagues/<int:partner_id>/roles": Route(
+        args=_colleague,
+        form=lambda t: {"role_buyer": "1", "role_finance": "1"},
+        owner_post=("res_partner",),
+        extra={
+            "cross": lambda a, b: (
+                {"partner_id": a.colleague.id},
+                {"role_buyer": "1", "department_id": b.department.id},
+            )
+        },
+    ),
+    "/my/organisation/colleagues/<int:partner_id>/disable": Route(
+        args=_colleague, form=lambda t: {}, owner_post=("res_partner",)
+    ),
+    "/my/organisation/colleagues/<int:partner_id>/enable": Route(
+        args=_colleague, form=lambda t: {}
+    ),
+    "/my/organisation/departments": Route(
+        scoped=False, marker=lambda t: t.department.name
+    ),
+    "/my/organisation/departments/save": Route(
+        scoped=False,
+        form=lambda t: {"name": "走查部门"},
+        owner_post=("key_account_department",),
+        extra={
+            "cross": lambda a, b: (
+                {},
+                {"department_id": b.department.id, "name": "走查改名"},
+            )
+        },
+    ),
+    "/my/organisation/departments/<int:department_id>/archive": Route(
+        args=lambda t: {"department_id": t.department.id},
+        form=lambda t: {},
+        owner_post=("key_account_department",),
+    ),
+    "/my/organisation/locations": Route(scoped=False, marker=lambda t: t.location.name),
+    "/my/organisation/locations/save": Route(
+        scoped=False,
+        form=lambda t: {"name": "走查仓", "street": "走查路 1 号", "city": "上海"},
+        owner_post=("res_partner",),
+        extra={
+            "cross": lambda a, b: (
+                {},
+                {
+                    "location_id": b.location.id,
+                    "name": "走查改名",
+                    "street": "x",
+                    "city": "y",
+                },
+            )
+        },
+    ),
+    "/my/organisation/locations/<int:location_id>/archive": Route(
+        args=lambda t: {"location_id": t.location.id},
+        form=lambda t: {},
+        owner_post=("res_partner",),
+    ),
 }
 
 
@@ -367,8 +453,43 @@ class KeyAccountPortalWalkCommon(KeyAccountPortalCommon):
                 }
             )
         )
+        # the organisation: the portal user administers, buys and pays; a
+        # colleague, a department and a delivery location with markers
+        portal_user = customer.child_ids.user_ids[:1]
+        portal_user.partner_id.write(
+            {
+                "key_account_role_admin": True,
+                "key_account_role_buyer": True,
+                "key_account_role_finance": True,
+            }
+        )
+        department = cls.env["key.account.department"].create(
+            {"name": f"KA-{key}-DEPT-7708", "customer_id": customer.id}
+        )
+        colleague = cls.env["res.partner"].create(
+            {
+                "name": f"KA-{key}-COLLEAGUE-7709",
+                "parent_id": customer.id,
+                "type": "contact",
+                "email": f"ka-{key.lower()}-colleague-7709@example.com",
+                "key_account_role_buyer": True,
+                "key_account_department_id": department.id,
+            }
+        )
+        location = cls.env["res.partner"].create(
+            {
+                "name": f"KA-{key}-LOCATION-7710",
+                "parent_id": customer.id,
+                "type": "delivery",
+                "street": f"KA-{key}-STREET-7711",
+                "city": "上海",
+            }
+        )
         bundle = SimpleNamespace(
             key=key,
+            colleague=colleague,
+            department=department,
+            location=location,
             customer=customer,
             order=order,
             draft=draft,
@@ -414,6 +535,11 @@ class KeyAccountPortalWalkCommon(KeyAccountPortalCommon):
             t.contract.name,
             t.statement.name,
             *t.statement_lines.mapped("ref"),
+            t.colleague.name,
+            t.colleague.email,
+            t.department.name,
+            t.location.name,
+            t.location.street,
         }
         if t.portal_import:
             markers.add(t.portal_import.filename)
