@@ -49,6 +49,9 @@ class KeyAccountPortalBudget(KeyAccountPortal):
                 "pager": pager,
                 "budgets": budgets,
                 "is_admin": is_admin,
+                "period_types": Budget._fields["period_type"]._description_selection(
+                    request.env
+                ),
                 "departments": customer.sudo().key_account_department_ids
                 if is_admin
                 else None,

@@ -60,7 +60,7 @@ class TestPortalApproval(KeyAccountApprovalCommon):
         decision = order.message_ids.filtered(
             lambda m: (
                 self.portal_a.partner_id in m.partner_ids
-                and "approved by" in (m.body or "")
+                and "was approved" in (m.body or "")
             )
         )
         self.assertTrue(decision, "the buyer is told")
