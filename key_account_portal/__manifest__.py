@@ -32,6 +32,8 @@
         "views/key_account_approval_views.xml",
         "views/key_account_budget_views.xml",
         "views/portal_organisation_templates.xml",
+        "views/portal_finance_templates.xml",
+        "views/res_partner_organisation_views.xml",
     ],
     "demo": ["demo/key_account_portal_demo.xml"],
     "assets": {

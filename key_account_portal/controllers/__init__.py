@@ -10,3 +10,4 @@ from . import follow
 from . import approval
 from . import budget
 from . import organisation
+from . import finance

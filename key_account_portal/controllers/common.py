@@ -5,6 +5,7 @@ import os
 from odoo import _
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
+from odoo.tools import consteq
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
@@ -78,8 +79,11 @@ class KeyAccountPortal(CustomerPortal):
         return order_sudo
 
     def _document_check_access(self, model_name, document_id, access_token=None):
-        """Core's check, for every portal route (core's quotation pages
-        included): an access token does not open a key-account order. Its
+        """Core's check, for every portal route (core's quotation and invoice
+        pages included): an access token does not open a key-account order;
+        it still opens a key-account invoice or credit note (core's share
+        link), and without a token only the finance and administrator roles
+        of the invoice's key account open it. Its
         share link shows the customer's recipients and lets the quotation be
         answered; only the users the record rules let read the order (the
         company's contacts, the sales team) open it."""
@@ -91,6 +95,24 @@ class KeyAccountPortal(CustomerPortal):
             and document_sudo.partner_id.commercial_partner_id.is_key_account
         ):
             request.env[model_name].browse(document_id).check_access("read")
+        if (
+            model_name == "account.move"
+            and not (
+                access_token
+                and document_sudo.access_token
+                and consteq(document_sudo.access_token, access_token)
+            )
+            and document_sudo.partner_id.commercial_partner_id.is_key_account
+            and request.env.user.share
+            and not self._ka_has_role(FINANCE_READ_ROLES)
+        ):
+            # invoices and credit notes keep core's share link (the access
+            # token opens them: customers forward them to their payables);
+            # signed in without it, only finance and administrators open
+            # their company's invoices
+            raise AccessError(
+                _("Only your company's finance colleagues open its invoices.")
+            )
         return document_sudo
 
     # ------------------------------------------------------------------

@@ -24,3 +24,4 @@ from . import sale_order_line_approval
 from . import key_account_allocation_approval
 from . import stock_picking_budget
 from . import key_account_statement_portal
+from . import res_partner_finance

@@ -56,6 +56,13 @@ class ResPartner(models.Model):
         string="Departments",
     )
     # On the key account (commercial entity)
+    key_account_org_contact_ids = fields.One2many(
+        comodel_name="res.partner",
+        inverse_name="parent_id",
+        string="Portal Organisation",
+        domain=[("type", "=", "contact"), ("key_account_recipient", "=", False)],
+        help="The key account's contacts and their portal roles.",
+    )
     key_account_approver_may_buy = fields.Boolean(
         string="Approvers May Also Buy",
         help="Off (the default): a contact who approves does not order; his "

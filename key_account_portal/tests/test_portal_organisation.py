@@ -6,7 +6,7 @@ roles, disable, departments and delivery locations, through the
 
 from odoo import http
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import KeyAccountPortalCommon
@@ -260,3 +260,22 @@ class TestPortalOrganisation(KeyAccountPortalCommon):
         response = self.url_open("/my/organisation", allow_redirects=False)
         self.assertIn(response.status_code, (302, 303))
         self.assertNotIn("/my/organisation", response.headers.get("Location", ""))
+
+    def test_back_office_page(self):
+        """Staff set roles on the key account's form (Portal Organisation)."""
+        customer = self.customer_a.with_user(self.ka_user)
+        arch = customer.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("key_account_portal_organisation", arch)
+        contacts = customer.key_account_org_contact_ids
+        self.assertIn(self.buyer_a.partner_id, contacts)
+        self.assertFalse(contacts.filtered("key_account_recipient"))
+        index = list(contacts).index(self.buyer_a.partner_id)
+        with (
+            Form(customer) as form,
+            form.key_account_org_contact_ids.edit(index) as line,
+        ):
+            line.key_account_role_approver = True
+            line.key_account_role_buyer = False
+        self.assertEqual(
+            self.buyer_a.partner_id._key_account_portal_roles(), {"approver"}
+        )

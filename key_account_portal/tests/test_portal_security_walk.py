@@ -14,6 +14,7 @@ import logging
 import uuid
 from datetime import date
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from odoo import Command
 from odoo.http import Request
@@ -43,6 +44,10 @@ REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 # The message of a suspended account that tries to change something
 # (controllers/common.py ``_ka_customer(write=True)``).
 NOT_APPROVED = "is not approved"
+# The message of a contact whose role does not allow the action
+# (res.partner._key_account_portal_check).
+ROLE_REFUSED = "does not allow this"
+DISABLED = "was disabled by your"
 
 
 def _csv(t):
@@ -368,6 +373,11 @@ ROUTES = {
         form=lambda t: {},
         owner_post=("res_partner",),
     ),
+    # H-finance (finance or administrator)
+    "/my/key-account/receivables": Route(
+        scoped=False, marker=lambda t: t.customer.name
+    ),
+    "/my/key-account/rebates": Route(scoped=False, marker=lambda t: t.customer.name),
 }
 
 
@@ -1200,3 +1210,113 @@ class TestPortalCoreSaleRoutes(KeyAccountPortalWalkCommon):
         )
         changes = snapshot_diff(before, snapshot(self.env, self.tables))
         self.assertFalse(changes, f"{actor} {action} wrote {changes}")
+
+
+ALL_ROLES = frozenset({"admin", "buyer", "approver", "finance"})
+
+
+def allowed_roles(pattern, method):
+    """The roles that may use the route ``pattern`` with ``method`` (README,
+    "Portal roles")."""
+    if pattern.startswith("/my/organisation"):
+        return {"admin"}
+    if pattern.startswith("/my/key-account/statements"):
+        return {"finance"} if method == "POST" else {"finance", "admin"}
+    if pattern in ("/my/key-account/receivables", "/my/key-account/rebates"):
+        return {"finance", "admin"}
+    if (
+        "/catalog" in pattern
+        or "/recipients/template." in pattern
+        or pattern == "/my/key-account/orders/new"
+    ):
+        return {"buyer"}
+    if method == "POST":
+        # ordering, recipients, import, acceptance
+        return {"buyer"}
+    # reading the company's orders, recipients, imports and contract
+    return set(ALL_ROLES)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalRoleWalk(KeyAccountPortalWalkCommon):
+    """Each role of A against what that role must not do, on every route of
+    the module: a contact holding only that role (and a disabled contact
+    holding every role) is refused (403/404, a redirect elsewhere, or its
+    own page with the role message) and nothing is written."""
+
+    _walk_url = TestPortalSecurityWalk._walk_url
+    _walk_get_url = TestPortalSecurityWalk._walk_get_url
+    _walk_form = TestPortalSecurityWalk._walk_form
+    _walk_request = TestPortalSecurityWalk._walk_request
+    _walk_case = TestPortalSecurityWalk._walk_case
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.role_users = {}
+        for role in sorted(ALL_ROLES):
+            login = f"ka_walk_role_{role}"
+            user = cls._create_portal_user(cls.customer_a, login, f"走查{role}")
+            user.partner_id.write({f"key_account_role_{role}": True})
+            cls.role_users[role] = login
+        disabled = cls._create_portal_user(
+            cls.customer_a, "ka_walk_role_disabled", "走查停用"
+        )
+        disabled.partner_id.write(
+            {
+                **{f"key_account_role_{role}": True for role in ALL_ROLES},
+                "key_account_portal_disabled": True,
+            }
+        )
+        cls.role_users["disabled"] = "ka_walk_role_disabled"
+        cls.customer_a.key_account_approver_may_buy = True
+
+    def test_role_walk(self):
+        routes = module_routes(self.env)
+        self.walk_tables = watched_tables(self.env)
+        A = self.walk["A"]
+        refused = 0
+        for key, login in self.role_users.items():
+            roles = frozenset() if key == "disabled" else {key}
+            self.authenticate(login, login)
+            self.walk_actor = key
+            for pattern, routings in routes.items():
+                spec = ROUTES[pattern]
+                if spec.public:
+                    continue
+                for method, _routing in route_methods(routings):
+                    if roles & allowed_roles(pattern, method):
+                        continue
+                    refused += 1
+                    case = f"{key} {method} {pattern} (A's own records)"
+                    with self.subTest(case=case):
+                        self._walk_case(
+                            case, self._role_check, method, pattern, spec, A
+                        )
+        self.assertGreater(refused, 40)
+
+    def _role_check(self, case, method, pattern, spec, A):
+        if method == "GET":
+            url = self._walk_get_url(pattern, spec, A, token=False)
+            response = self._walk_request("GET", url)
+        else:
+            url = self._walk_url(pattern, spec, A)
+            data, files = self._walk_form(spec, A)
+            response = self._walk_request("POST", url, data, files)
+        status = response.status_code
+        self.assertNotEqual(status, 500, f"{case}: server error")
+        if status == 200 and (
+            ROLE_REFUSED in response.text or DISABLED in response.text
+        ):
+            return
+        self.assertIn(
+            status,
+            (*REFUSED_STATUSES, *REDIRECT_STATUSES),
+            f"{case}: status {status} is no refusal",
+        )
+        if status in REDIRECT_STATUSES:
+            self.assertNotEqual(
+                location_path(response),
+                urlsplit(url).path,
+                f"{case}: redirected to the page itself",
+            )

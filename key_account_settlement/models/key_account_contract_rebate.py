@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import fields, models
 
+from .key_account_rebate_settlement_run import calendar_period
+
 REBATE_GROUPS = (
     "key_account_base.key_account_group_manager,"
     "account.group_account_invoice,account.group_account_readonly"
@@ -104,3 +106,65 @@ class KeyAccountContract(models.Model):
         action["domain"] = [("contract_id", "=", self.id)]
         action["context"] = {"search_default_not_cancelled": 1}
         return action
+
+    def _key_account_rebate_progress(self, date=None):
+        """Where the contract ``self`` stands in its current rebate period at
+        ``date`` (today by default), computed by the rebate settlement's own
+        code (``key.account.rebate.settlement``: ``calendar_period``,
+        ``_tier_window``, ``_invoiced_amounts``, ``_rebate_on``), so that the
+        portal shows what the settlement of the period will compute:
+
+        {"date_from", "date_to", "period_key", "mode", "base" (invoiced in
+        the period), "tier_base" (the amount the tier is read on: the year
+        to date when cumulative), "tier", "rate", "rebate" (the rebate the
+        settlement would compute now), "next_tier", "gap" (invoiced amount
+        still missing for it), "next_rebate" (the rebate at the next tier's
+        threshold), "next_worth" (what reaching it adds), "currency",
+        "settlements" (past live settlements, newest first, with their credit
+        notes)}. Three queries whatever the number of invoices."""
+        self.ensure_one()
+        contract = self.sudo()
+        Settlement = self.env["key.account.rebate.settlement"].sudo()
+        day = fields.Date.to_date(date) or fields.Date.context_today(self)
+        day = min(max(day, contract.date_start), contract.date_end)
+        start, end, key = calendar_period(contract.rebate_period or "yearly", day)
+        date_from = max(start, contract.date_start)
+        date_to = min(end, contract.date_end)
+        mode = contract.rebate_mode or "per_period"
+        window = Settlement._tier_window(contract, mode, date_from, date_to)
+        period = (contract.id, date_from, date_to)
+        amounts = Settlement._invoiced_amounts([window, period])
+        tiers = contract.rebate_tier_ids.sorted(lambda t: (t.amount_from, t.id))
+        tier_base = amounts[window]
+        tier, rate, rebate = Settlement._rebate_on(contract, tiers, tier_base)
+        next_tier = tiers.filtered(lambda t: t.amount_from > tier_base)[:1]
+        if next_tier and tier and next_tier.amount_from <= tier.amount_from:
+            next_tier = tiers.browse()
+        next_rebate = gap = next_worth = 0.0
+        if next_tier:
+            _next, _rate, next_rebate = Settlement._rebate_on(
+                contract, tiers, next_tier.amount_from
+            )
+            gap = contract.currency_id.round(next_tier.amount_from - tier_base)
+            next_worth = contract.currency_id.round(next_rebate - rebate)
+        settlements = Settlement.search(
+            [("contract_id", "=", contract.id), ("state", "!=", "cancelled")],
+            order="date_from desc, id desc",
+        )
+        return {
+            "date_from": date_from,
+            "date_to": date_to,
+            "period_key": key,
+            "mode": mode,
+            "base": contract.currency_id.round(amounts[period]),
+            "tier_base": contract.currency_id.round(tier_base),
+            "tier": tier,
+            "rate": rate,
+            "rebate": rebate,
+            "next_tier": next_tier,
+            "gap": gap,
+            "next_rebate": next_rebate,
+            "next_worth": next_worth,
+            "currency": contract.currency_id,
+            "settlements": settlements,
+        }
