@@ -290,5 +290,7 @@ class KeyAccountBudget(models.Model):
         budgets = Budget.search(domain, offset=offset, limit=limit)
         budgets.fetch(["department_id", "period_type", "date_from", "date_to"])
         budgets.department_id.fetch(["name"])
-        budgets._compute_figures()
+        # reserved, spent and left are computed for the whole page at its
+        # first read (one aggregation): never assigned here, which would
+        # write the budgets
         return total, budgets
