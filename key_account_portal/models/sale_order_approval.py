@@ -17,6 +17,7 @@ the lines or recipients of an approved quotation needs approval again.
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.http import request
 from odoo.tools import SQL, float_compare, float_is_zero
 
 from .key_account_approval import APPROVAL_FLOW
@@ -190,6 +191,16 @@ class SaleOrder(models.Model):
                     customer=customer.name,
                 )
             )
+
+    @api.model
+    def _key_account_portal_acting_partner(self):
+        """The contact submitting in the portal: the signed-in user of the
+        HTTP request (the portal routes hand the models the order as the
+        superuser, core's ``_document_check_access``), else the
+        environment's user (a test, a shell)."""
+        if request and request.env.user and not request.env.user._is_public():
+            return request.env.user.partner_id
+        return self.env.user.partner_id
 
     def _key_account_approval_submit(self, buyer):
         """Reserve the budget of the order submitted by the portal contact

@@ -21,3 +21,4 @@ from . import test_portal_approval_pages
 from . import test_portal_roles
 from . import test_portal_organisation
 from . import test_portal_finance
+from . import test_portal_approval_tour
