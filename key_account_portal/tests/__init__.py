@@ -22,3 +22,5 @@ from . import test_portal_roles
 from . import test_portal_organisation
 from . import test_portal_finance
 from . import test_portal_approval_tour
+from . import test_portal_organisation_tour
+from . import test_portal_finance_tour

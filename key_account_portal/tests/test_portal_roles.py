@@ -4,6 +4,8 @@
 (``res.partner._key_account_portal_roles``) and the model-level check
 (``res.partner._key_account_check_portal_role``)."""
 
+from datetime import date
+
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -95,3 +97,43 @@ class TestPortalRoles(KeyAccountPortalCommon):
         self.assertFalse(
             Partner.with_user(self.ka_manager)._key_account_check_portal_role("buyer")
         )
+
+    def test_model_methods_check_roles(self):
+        """The model methods the portal calls check the role themselves (a
+        controller forgetting it, or a sudo() call, still refuses)."""
+        self.portal_a.partner_id.key_account_role_finance = True
+        self.colleague_a.partner_id.key_account_role_buyer = True
+        draft = self._create_portal_order(self.customer_a, [1], start=90, confirm=False)
+        as_finance = draft.with_user(self.portal_a).sudo()
+        with self.assertRaisesRegex(AccessError, "does not allow"):
+            as_finance._key_account_portal_set_delivery({})
+        with self.assertRaisesRegex(AccessError, "does not allow"):
+            as_finance._key_account_portal_submit()
+        with self.assertRaisesRegex(AccessError, "does not allow"):
+            self.order_a.key_account_allocation_ids.with_user(
+                self.portal_a
+            ).sudo()._key_account_accept()
+        statement = (
+            self.env["key.account.statement"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer_a.id,
+                    "company_id": self.company.id,
+                    "date_from": date(2026, 9, 1),
+                    "date_to": date(2026, 9, 30),
+                    "state": "sent",
+                }
+            )
+        )
+        with self.assertRaisesRegex(AccessError, "does not allow"):
+            statement.with_user(self.colleague_a).sudo().action_customer_confirm()
+        self.assertEqual(statement.state, "sent")
+        # the buyer changes the draft
+        draft.with_user(self.colleague_a).sudo()._key_account_portal_set_delivery(
+            {
+                "key_account_delivery_grouping": "department",
+                "key_account_packaging": "gift_wrap",
+            }
+        )
+        self.assertEqual(draft.key_account_delivery_grouping, "department")
