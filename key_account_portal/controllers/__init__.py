@@ -7,6 +7,8 @@ from . import recipients
 from . import apply
 from . import ordering
 from . import follow
+from . import approval
+from . import budget
 from . import organisation
 from . import finance
 from . import fapiao

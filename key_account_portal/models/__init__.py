@@ -15,6 +15,14 @@ from . import sale_order_follow
 from . import sale_order_portal_blockers
 from . import key_account_department
 from . import res_partner_organisation
+from . import key_account_approval_rule
+from . import key_account_approval
+from . import key_account_budget
+from . import key_account_budget_entry
+from . import sale_order_approval
+from . import sale_order_line_approval
+from . import key_account_allocation_approval
+from . import stock_picking_budget
 from . import key_account_statement_portal
 from . import res_partner_finance
 from . import key_account_fapiao_portal

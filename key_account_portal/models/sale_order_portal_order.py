@@ -574,6 +574,10 @@ class SaleOrder(models.Model):
         self._key_account_portal_check_buyer()
         if not self._key_account_portal_is_editable():
             return False
+        # The customer's approval and budgets (sale_order_approval.py): an
+        # order that needs approval waits for the customer's approvers.
+        if self._key_account_approval_submit(self._key_account_portal_acting_partner()):
+            return True
         # A confirmation that auto-approval starts goes to the background
         # job, never runs in the portal request.
         order = self._key_account_with_background_confirmation()

@@ -16,9 +16,12 @@ from . import test_portal_security_walk
 from . import test_portal_chatter
 from . import test_portal_ordinary_events
 from . import test_portal_guard
+from . import test_portal_approval
+from . import test_portal_approval_pages
 from . import test_portal_roles
 from . import test_portal_organisation
 from . import test_portal_finance
+from . import test_portal_approval_tour
 from . import test_portal_organisation_tour
 from . import test_portal_finance_tour
 from . import test_portal_fapiao

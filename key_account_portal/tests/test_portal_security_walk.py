@@ -378,6 +378,26 @@ ROUTES = {
         scoped=False, marker=lambda t: t.customer.name
     ),
     "/my/key-account/rebates": Route(scoped=False, marker=lambda t: t.customer.name),
+    # H-approvals (approver) and budgets (read: admin, finance, buyer; set:
+    # admin), key_account_portal/controllers/approval.py and budget.py
+    "/my/approvals": Route(scoped=False),
+    "/my/approvals/page/<int:page>": Route(scoped=False, args=lambda t: {"page": 1}),
+    "/my/approvals/<int:approval_id>/decide": Route(
+        args=lambda t: {"approval_id": t.approval.id},
+        form=lambda t: {"decision": "reject", "reason": "走查"},
+    ),
+    "/my/budgets": Route(scoped=False, marker=lambda t: t.department.name),
+    "/my/budgets/page/<int:page>": Route(
+        scoped=False, args=lambda t: {"page": 1}, marker=lambda t: t.department.name
+    ),
+    "/my/budgets/save": Route(
+        scoped=False,
+        form=lambda t: {"budget_id": str(t.budget.id), "amount": "4321"},
+        owner_post=("key_account_budget",),
+        extra={
+            "cross": lambda a, b: ({}, {"budget_id": str(b.budget.id), "amount": "1"})
+        },
+    ),
 }
 
 
@@ -495,8 +515,36 @@ class KeyAccountPortalWalkCommon(KeyAccountPortalCommon):
                 "city": "上海",
             }
         )
+        # a department budget, and a step of the draft's approval that the
+        # colleague decides (key_account_portal/models/sale_order_approval.py)
+        budget = cls.env["key.account.budget"].create(
+            {
+                "department_id": department.id,
+                "period_type": "year",
+                "date_from": date(2026, 1, 1),
+                "amount": 7713.0,
+            }
+        )
+        approval = (
+            cls.env["key.account.approval"]
+            .sudo()
+            .with_context(key_account_approval_flow=True)
+            .create(
+                {
+                    "order_id": draft.id,
+                    "customer_id": customer.id,
+                    "submission": 1,
+                    "step": 1,
+                    "name": f"KA-{key}-STEP-7712",
+                    "approver_ids": [Command.set(colleague.ids)],
+                    "state": "pending",
+                }
+            )
+        )
         bundle = SimpleNamespace(
             key=key,
+            budget=budget,
+            approval=approval,
             colleague=colleague,
             department=department,
             location=location,
@@ -1220,6 +1268,10 @@ def allowed_roles(pattern, method):
     "Portal roles")."""
     if pattern.startswith("/my/organisation"):
         return {"admin"}
+    if pattern.startswith("/my/approvals"):
+        return {"approver"}
+    if pattern.startswith("/my/budgets"):
+        return {"admin"} if method == "POST" else {"admin", "finance", "buyer"}
     if pattern.startswith("/my/key-account/statements"):
         return {"finance"} if method == "POST" else {"finance", "admin"}
     if pattern in ("/my/key-account/receivables", "/my/key-account/rebates"):
