@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.http import request
 from odoo.tools import email_normalize
 
 PORTAL_ROLES = ("admin", "buyer", "approver", "finance")
@@ -210,7 +211,14 @@ class ResPartner(models.Model):
         acting contact's key account (empty for staff).
         """
         user = self.env.user
-        if self.env.uid == 1 or not user.share:
+        if self.env.uid == 1 or self.env.su:
+            # The portal routes hand the models their records as the
+            # superuser (core's ``_document_check_access``): the acting user
+            # is then the signed-in portal user of the HTTP request.
+            user = self._key_account_request_portal_user()
+            if not user:
+                return self.browse()
+        elif not user.share:
             return self.browse()
         acting = user.partner_id
         if role is None:
@@ -226,6 +234,18 @@ class ResPartner(models.Model):
                     )
                 )
         return own
+
+    @api.model
+    def _key_account_request_portal_user(self):
+        """The signed-in portal user of the current HTTP request, if any
+        (empty outside a request, for staff and for the public user)."""
+        try:
+            user = request.env.user if request and request.env else None
+        except RuntimeError:  # no request bound (cron, job, shell)
+            user = None
+        if not user or not user.share or user._is_public():
+            return self.env["res.users"]
+        return user.with_env(self.env(user=user.id, su=False))
 
     # ------------------------------------------------------------------
     # Guard: the organisation fields
