@@ -12,8 +12,9 @@ inside Odoo's time limits), which stores its part and counts its deliveries
 in the print's progress when it commits, then one job that merges the parts
 in order, attaches the PDF to the print and notifies the user who asked.
 wkhtmltopdf built without patched Qt (Debian's package) cannot render several
-documents in one call: a chunk is then rendered one delivery per call
-(about 1.5 s a slip measured here, hence the small default chunk). Labels an
+documents in one call: a chunk then goes to it as one HTML body, one delivery a
+page (``ir.actions.report._prepare_html`` with ``key_account_one_body``), and
+only if that fails one delivery per call. Labels an
 API carrier returned (``key.account.parcel.label_attachment_id``) are used as
 they are, merged in the same order; the other deliveries get the plain
 address label.
@@ -313,9 +314,19 @@ class KeyAccountLabelPrint(models.Model):
             return report._render_qweb_pdf(REPORTS[self.kind], pickings.ids)[0]
         try:
             return report._render_qweb_pdf(REPORTS[self.kind], pickings.ids)[0]
+        except Exception as error:  # noqa: BLE001 - retried in one body
+            _logger.info(
+                "rendering %s deliveries in one call failed (%s): in one body",
+                len(pickings),
+                error,
+            )
+        try:
+            return report.with_context(key_account_one_body=True)._render_qweb_pdf(
+                REPORTS[self.kind], pickings.ids
+            )[0]
         except Exception as error:  # noqa: BLE001 - retried one by one
             _logger.warning(
-                "rendering %s deliveries in one call failed (%s): one by one",
+                "rendering %s deliveries in one body failed (%s): one by one",
                 len(pickings),
                 error,
             )

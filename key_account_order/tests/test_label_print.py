@@ -72,6 +72,26 @@ class TestLabelPrint(HttpCase, KeyAccountParcelCommon):
         self.assertIn(self.pickings[0].name, html)
         self.assertIn(self.carrier.name, html)
 
+    def test_slips_in_one_body(self):
+        """Several delivery slips render in one wkhtmltopdf call as one HTML
+        body (Debian's wkhtmltopdf, without patched Qt, refuses several
+        bodies), one slip per page, in the order asked."""
+        report = self.env["ir.actions.report"].with_context(
+            key_account_one_body=True, force_report_rendering=True
+        )
+        ordered = self.Print._key_account_sorted(self.pickings)
+        html = report._render_qweb_html("stock.action_report_delivery", ordered.ids)[0]
+        bodies, res_ids = report._prepare_html(html, report_model="stock.picking")[:2]
+        self.assertEqual(len(bodies), 1)
+        self.assertEqual(res_ids, [None])
+        positions = [bodies[0].find(p.name) for p in ordered]
+        self.assertNotIn(-1, positions)
+        self.assertEqual(positions, sorted(positions))
+        self.assertEqual(bodies[0].count("page-break-before: always"), 2)
+        pdf = report._render_qweb_pdf("stock.action_report_delivery", ordered.ids)[0]
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        self.assertGreaterEqual(reader.getNumPages(), 3)
+
     def test_api_labels_merged_in_order(self):
         # 员工003 (second in packing order) has a courier label of its own
         picking = self.pickings.filtered(lambda p: p.partner_id.name == "员工003")
