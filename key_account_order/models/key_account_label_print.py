@@ -7,7 +7,7 @@ recipient name).
 A selection up to ``key_account_order.label_print_sync_limit`` deliveries
 (default 200) is rendered in the request; a larger one by queue_job jobs: one
 job per chunk of ``key_account_order.label_print_chunk_size`` deliveries
-(default 25; each job is a request of the job runner, so each stays well
+(default 100; each job is a request of the job runner, so each stays well
 inside Odoo's time limits), which stores its part and counts its deliveries
 in the print's progress when it commits, then one job that merges the parts
 in order, attaches the PDF to the print and notifies the user who asked.
@@ -32,7 +32,7 @@ from odoo.addons.queue_job.delay import group
 _logger = logging.getLogger(__name__)
 
 DEFAULT_SYNC_LIMIT = 200
-DEFAULT_CHUNK_SIZE = 25
+DEFAULT_CHUNK_SIZE = 100
 REPORTS = {
     "slip": "stock.action_report_delivery",
     "label": "key_account_order.action_report_key_account_label",
