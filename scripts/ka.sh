@@ -298,11 +298,20 @@ cmd_bench() {
   say "building the scratch database '$BENCH_DB' (no demo data)"
   odoo -d "$BENCH_DB" -i "$(modules)" --without-demo=all --stop-after-init --logfile="$LOGS/bench-install.log" \
     || die "installation failed, see $LOGS/bench-install.log"
-  local f log=$LOGS/bench-portal-scale.log
+  local f log=$LOGS/bench-portal-scale.log out=$LOGS/bench.out
+  : >"$out"
   for f in tests/perf/bench_*.py; do
     say "running $f"
-    "$PY" "$f" -c "$CONF" -d "$BENCH_DB" "$@"
+    "$PY" "$f" -c "$CONF" -d "$BENCH_DB" "$@" | tee -a "$out"
   done
+  # The issues' summary lines, joined from the benchmarks that measure their parts
+  local w s fa fi
+  w=$(grep -E '^bench waybills N=' "$out" | tail -1)
+  s=$(grep -oE 'slips_1000_s=[0-9.]+' "$out" | tail -1)
+  [ -n "$w" ] && echo "$w${s:+ $s}"
+  fa=$(grep -E '^bench fapiao lines=' "$out" | tail -1)
+  fi=$(grep -oE 'import_1000_s=[0-9.]+' "$out" | tail -1)
+  [ -n "$fa" ] && echo "$fa${fi:+ $fi}"
   # Odoo tests too long for `make test` (tagged -standard): the 10,000-row recipient upload
   # through the portal, in the request and in the background. They roll back what they write.
   : >"$log"
