@@ -305,13 +305,13 @@ cmd_bench() {
     "$PY" "$f" -c "$CONF" -d "$BENCH_DB" "$@" | tee -a "$out"
   done
   # The issues' summary lines, joined from the benchmarks that measure their parts
-  local w s fa fi
+  local w s fa fim
   w=$(grep -E '^bench waybills N=' "$out" | tail -1)
   s=$(grep -oE 'slips_1000_s=[0-9.]+' "$out" | tail -1)
   [ -n "$w" ] && echo "$w${s:+ $s}"
   fa=$(grep -E '^bench fapiao lines=' "$out" | tail -1)
-  fi=$(grep -oE 'import_1000_s=[0-9.]+' "$out" | tail -1)
-  [ -n "$fa" ] && echo "$fa${fi:+ $fi}"
+  fim=$(grep -oE 'import_1000_s=[0-9.]+' "$out" | tail -1)
+  [ -n "$fa" ] && echo "$fa${fim:+ $fim}"
   # Odoo tests too long for `make test` (tagged -standard): the 10,000-row recipient upload
   # through the portal, in the request and in the background. They roll back what they write.
   : >"$log"
