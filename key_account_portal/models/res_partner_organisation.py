@@ -211,7 +211,7 @@ class ResPartner(models.Model):
         acting contact's key account (empty for staff).
         """
         user = self.env.user
-        if self.env.uid == 1 or self.env.su:
+        if self.env.uid == 1:
             # The portal routes hand the models their records as the
             # superuser (core's ``_document_check_access``): the acting user
             # is then the signed-in portal user of the HTTP request.
