@@ -274,6 +274,15 @@ ROUTES = {
     "/my/key-account/statements/<int:statement_id>/pdf": Route(
         args=_statement, marker=lambda t: t.statement.name
     ),
+    "/my/key-account/fapiao/<int:fapiao_id>/files/<int:attachment_id>": Route(
+        args=lambda t: {"fapiao_id": t.fapiao.id, "attachment_id": t.fapiao_file.id},
+        marker=lambda t: f"%PDF KA-{t.key}",
+    ),
+    "/my/key-account/statements/<int:statement_id>/fapiao-request": Route(
+        args=_statement,
+        form=lambda t: {},
+        note="the statement must be confirmed: tested in test_portal_fapiao.py",
+    ),
     "/my/key-account/statements/<int:statement_id>/confirm": Route(
         args=_statement, form=lambda t: {}, owner_post=("key_account_statement",)
     ),
@@ -541,8 +550,13 @@ class KeyAccountPortalWalkCommon(KeyAccountPortalCommon):
                 }
             )
         )
+        # an issued fapiao with its file, of a statement the customer
+        # confirmed (key_account_portal/controllers/fapiao.py)
+        fapiao, fapiao_file = cls._walk_fapiao(key, customer)
         bundle = SimpleNamespace(
             key=key,
+            fapiao=fapiao,
+            fapiao_file=fapiao_file,
             budget=budget,
             approval=approval,
             colleague=colleague,
@@ -563,6 +577,43 @@ class KeyAccountPortalWalkCommon(KeyAccountPortalCommon):
         if "key.account.portal.import" in cls.env:
             bundle.portal_import = cls._walk_portal_import(key, draft)
         return bundle
+
+    @classmethod
+    def _walk_fapiao(cls, key, customer):
+        env = cls.env(su=True)
+        request = env["key.account.fapiao.request"].create(
+            {
+                "name": f"KA-{key}-FPREQ-7716",
+                "partner_id": customer.id,
+                "company_id": cls.company.id,
+                "fapiao_type": "electronic",
+                "currency_id": cls.company.currency_id.id,
+                "state": "issued",
+            }
+        )
+        number = f"2644200000000{abs(hash(key)) % 10**7:07d}"
+        fapiao = env["key.account.fapiao"].create(
+            {
+                "request_id": request.id,
+                "serial": f"KA-{key}-SERIAL-7714",
+                "fapiao_number": number,
+                "state": "issued",
+                "issue_date": date(2026, 10, 8),
+                "amount_untaxed": 100.0,
+                "amount_tax": 13.0,
+                "amount_total": 113.0,
+            }
+        )
+        attachment = env["ir.attachment"].create(
+            {
+                "name": f"KA-{key}-FAPIAO-7715.pdf",
+                "raw": b"%PDF KA-" + key.encode(),
+                "res_model": "key.account.fapiao",
+                "res_id": fapiao.id,
+            }
+        )
+        fapiao.attachment_ids = [Command.link(attachment.id)]
+        return fapiao, attachment
 
     @classmethod
     def _walk_portal_import(cls, key, order):
@@ -592,6 +643,9 @@ class KeyAccountPortalWalkCommon(KeyAccountPortalCommon):
             t.draft.name,
             t.contract.name,
             t.statement.name,
+            t.fapiao.serial,
+            t.fapiao.fapiao_number,
+            f"%PDF KA-{t.key}",
             *t.statement_lines.mapped("ref"),
             t.colleague.name,
             t.colleague.email,
