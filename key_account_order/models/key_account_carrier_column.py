@@ -74,7 +74,6 @@ class KeyAccountCarrierColumn(models.Model):
 
     carrier_id = fields.Many2one(
         comodel_name="delivery.carrier",
-        string="Carrier",
         ondelete="cascade",
         index=True,
         help="Empty: a column of the generic layout.",
