@@ -37,6 +37,7 @@
         "views/key_account_parcel_tracking_views.xml",
         "views/key_account_label_print_views.xml",
         "views/key_account_courier_views.xml",
+        "views/key_account_tracking_import_views.xml",
         "report/report_deliveryslip.xml",
         "report/report_key_account_label.xml",
         "views/key_account_order_menus.xml",

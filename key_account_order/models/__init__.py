@@ -30,3 +30,4 @@ from . import key_account_allocation_carrier
 from . import stock_picking_courier
 from . import key_account_parcel_waybill
 from . import ir_actions_report
+from . import key_account_parcel_status_file

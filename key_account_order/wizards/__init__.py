@@ -6,3 +6,4 @@ from . import res_config_settings
 from . import key_account_carrier_assign_wizard
 from . import key_account_booking_export_wizard
 from . import key_account_waybill_import_wizard
+from . import key_account_tracking_import_wizard
