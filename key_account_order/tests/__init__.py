@@ -21,3 +21,4 @@ from . import test_ewaybill
 from . import test_label_print
 from . import test_validate_booked
 from . import test_courier
+from . import test_courier_tour
