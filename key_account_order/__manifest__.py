@@ -42,4 +42,7 @@
         "report/report_key_account_label.xml",
         "views/key_account_order_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["key_account_order/static/src/js/tours/*.js"],
+    },
 }

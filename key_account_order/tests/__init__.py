@@ -22,3 +22,4 @@ from . import test_label_print
 from . import test_validate_booked
 from . import test_courier
 from . import test_tracking_status_file
+from . import test_courier_tour
